@@ -15,10 +15,9 @@ namespace Base {
 struct NullOptional {
     explicit constexpr NullOptional(int) { }
 };
-inline constexpr NullOptional null_optional { 0 };
+inline constexpr NullOptional null_optional {0};
 
-template<typename T>
-class [[nodiscard]] Optional {
+template<typename T> class [[nodiscard]] Optional {
 public:
     using ValueType = T;
 
@@ -27,14 +26,13 @@ public:
 
     template<typename U = T>
     requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::remove_cvref_t<U>, Optional>)
-    Optional(U&& value)
+        Optional(U&& value)
         : m_has_value(true)
     {
         new (&m_storage) T(forward<U>(value));
     }
 
-    Optional(Optional const& other)
-        requires(std::is_copy_constructible_v<T>)
+    Optional(Optional const& other) requires(std::is_copy_constructible_v<T>)
         : m_has_value(other.m_has_value)
     {
         if (m_has_value)
@@ -50,8 +48,7 @@ public:
         }
     }
 
-    Optional& operator=(Optional const& other)
-        requires(std::is_copy_constructible_v<T>)
+    Optional& operator=(Optional const& other) requires(std::is_copy_constructible_v<T>)
     {
         if (this != &other) {
             clear();
@@ -75,8 +72,7 @@ public:
 
     ~Optional() { clear(); }
 
-    template<typename... Args>
-    T& emplace(Args&&... args)
+    template<typename... Args> T& emplace(Args&&... args)
     {
         clear();
         new (&m_storage) T(forward<Args>(args)...);
@@ -127,8 +123,7 @@ public:
     T* operator->() { return &value(); }
     T const* operator->() const { return &value(); }
 
-    template<typename U>
-    bool operator==(Optional<U> const& other) const
+    template<typename U> bool operator==(Optional<U> const& other) const
     {
         if (has_value() != other.has_value())
             return false;
@@ -136,19 +131,21 @@ public:
     }
 
     template<typename U>
-    requires(!std::is_same_v<std::remove_cvref_t<U>, Optional> && !std::is_same_v<U, NullOptional>)
-    bool operator==(U const& other) const { return has_value() && value() == other; }
+    requires(!std::is_same_v<std::remove_cvref_t<U>, Optional> && !std::is_same_v<U, NullOptional>) bool
+    operator==(U const& other) const
+    {
+        return has_value() && value() == other;
+    }
 
     bool operator==(NullOptional) const { return !has_value(); }
 
 private:
     alignas(T) unsigned char m_storage[sizeof(T)];
-    bool m_has_value { false };
+    bool m_has_value {false};
 };
 
 // A nullable reference: no storage of its own, just a pointer that is never exposed as one.
-template<typename T>
-class [[nodiscard]] Optional<T&> {
+template<typename T> class [[nodiscard]] Optional<T&> {
 public:
     using ValueType = T&;
 
@@ -156,15 +153,12 @@ public:
     Optional(NullOptional) { }
     Optional(T& value)
         : m_pointer(&value)
-    {
-    }
+    { }
     // Optional<T const&> from Optional<T&>.
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    Optional(Optional<U&> const& other)
+    requires(std::is_convertible_v<U*, T*>) Optional(Optional<U&> const& other)
         : m_pointer(other.has_value() ? &other.value() : nullptr)
-    {
-    }
+    { }
 
     [[nodiscard]] bool has_value() const { return m_pointer != nullptr; }
     explicit operator bool() const { return has_value(); }
@@ -186,8 +180,13 @@ public:
 
     bool operator==(NullOptional) const { return !has_value(); }
 
+    // Compares the referenced value, not the address; an empty Optional equals nothing.
+    template<typename U>
+    requires(!std::is_same_v<std::remove_cvref_t<U>, Optional> && !std::is_same_v<U, NullOptional>)
+    bool operator==(U const& other) const { return has_value() && *m_pointer == other; }
+
 private:
-    T* m_pointer { nullptr };
+    T* m_pointer {nullptr};
 };
 
 } // namespace Base

@@ -7,6 +7,7 @@
 
 #include <base/Assertions.h>
 #include <base/Optional.h>
+#include <base/Span.h>
 #include <base/Types.h>
 #include <limits>
 
@@ -24,19 +25,22 @@ public:
     constexpr StringView(char const* characters, usize length)
         : m_characters(characters)
         , m_length(length)
-    {
-    }
+    { }
     // From a NUL-terminated C string; a null pointer is the empty view.
     constexpr StringView(char const* c_string)
         : m_characters(c_string)
         , m_length(c_string ? __builtin_strlen(c_string) : 0)
-    {
-    }
+    { }
 
     [[nodiscard]] constexpr char const* characters_without_null_termination() const { return m_characters; }
     [[nodiscard]] constexpr usize length() const { return m_length; }
     [[nodiscard]] constexpr bool is_empty() const { return m_length == 0; }
     [[nodiscard]] constexpr bool is_null() const { return m_characters == nullptr; }
+
+    [[nodiscard]] ReadonlyBytes bytes() const
+    {
+        return { reinterpret_cast<u8 const*>(m_characters), m_length };
+    }
 
     constexpr char const* begin() const { return m_characters; }
     constexpr char const* end() const { return m_characters + m_length; }
@@ -50,12 +54,12 @@ public:
     [[nodiscard]] constexpr StringView substring_view(usize start, usize length) const
     {
         VERIFY(start <= m_length && length <= m_length - start);
-        return { m_characters + start, length };
+        return {m_characters + start, length};
     }
     [[nodiscard]] constexpr StringView substring_view(usize start) const
     {
         VERIFY(start <= m_length);
-        return { m_characters + start, m_length - start };
+        return {m_characters + start, m_length - start};
     }
 
     constexpr bool operator==(StringView other) const
@@ -140,13 +144,12 @@ public:
             ++start;
         while (end > start && is_whitespace(m_characters[end - 1]))
             --end;
-        return { m_characters + start, end - start };
+        return {m_characters + start, end - start};
     }
 
     // Parses the whole view as a decimal number (or 0x-prefixed hexadecimal); no sign,
     // no spaces. Empty, malformed or out-of-range text gives an empty Optional.
-    template<typename T = unsigned>
-    [[nodiscard]] Optional<T> to_uint() const
+    template<typename T = unsigned> [[nodiscard]] Optional<T> to_uint() const
     {
         static_assert(std::is_integral_v<T> && std::is_unsigned_v<T>);
         u64 base = 10;
@@ -177,8 +180,7 @@ public:
     }
 
     // Like to_uint(), with an optional leading '-' or '+'.
-    template<typename T = int>
-    [[nodiscard]] Optional<T> to_int() const
+    template<typename T = int> [[nodiscard]] Optional<T> to_int() const
     {
         static_assert(std::is_integral_v<T> && std::is_signed_v<T>);
         bool negative = starts_with('-');
@@ -207,8 +209,8 @@ private:
         return character == ' ' || character == '\t' || character == '\n' || character == '\r';
     }
 
-    char const* m_characters { nullptr };
-    usize m_length { 0 };
+    char const* m_characters {nullptr};
+    usize m_length {0};
 };
 
 class StringView::SplitRange {
@@ -254,17 +256,16 @@ public:
         char m_separator;
         KeepEmpty m_keep_empty;
         bool m_done;
-        bool m_finished_input { false };
+        bool m_finished_input {false};
     };
 
     constexpr SplitRange(StringView text, char separator, KeepEmpty keep_empty)
         : m_text(text)
         , m_separator(separator)
         , m_keep_empty(keep_empty)
-    {
-    }
-    constexpr Iterator begin() const { return { m_text, m_separator, m_keep_empty, false }; }
-    constexpr Iterator end() const { return { {}, m_separator, m_keep_empty, true }; }
+    { }
+    constexpr Iterator begin() const { return {m_text, m_separator, m_keep_empty, false}; }
+    constexpr Iterator end() const { return {{}, m_separator, m_keep_empty, true}; }
 
 private:
     StringView m_text;
@@ -274,7 +275,7 @@ private:
 
 constexpr StringView::SplitRange StringView::split_view(char separator, KeepEmpty keep_empty) const
 {
-    return { *this, separator, keep_empty };
+    return {*this, separator, keep_empty};
 }
 
 } // namespace Base
@@ -285,7 +286,7 @@ constexpr StringView::SplitRange StringView::split_view(char separator, KeepEmpt
 #pragma GCC diagnostic ignored "-Wliteral-suffix"
 [[nodiscard]] constexpr Base::StringView operator""sv(char const* characters, Base::usize length)
 {
-    return { characters, length };
+    return {characters, length};
 }
 #pragma GCC diagnostic pop
 

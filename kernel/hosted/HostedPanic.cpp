@@ -59,9 +59,9 @@ static void log_frame(unsigned index, unsigned long address)
 {
     Symbol symbol = symbolize(address);
     if (symbol.name)
-        logln("  #{} {:#016x} {}+{:#x}", index, address, symbol.name, symbol.offset);
+        logln("  #{} {:#018x} {}+{:#x}", index, address, symbol.name, symbol.offset);
     else
-        logln("  #{} {:#016x} ??", index, address);
+        logln("  #{} {:#018x} <unknown>", index, address);
     free(symbol.demangled);
 }
 
@@ -96,17 +96,17 @@ static void handle_fatal_signal(int signal_number, siginfo_t* info, void* contex
         reinterpret_cast<unsigned long>(info->si_addr));
     Symbol at = symbolize(reg(REG_RIP));
     if (at.name)
-        logln("  rip={:#016x} <{}+{:#x}>", reg(REG_RIP), at.name, at.offset);
+        logln("  rip={:#018x} <{}+{:#x}>", reg(REG_RIP), at.name, at.offset);
     else
-        logln("  rip={:#016x} <??>", reg(REG_RIP));
+        logln("  rip={:#018x} <unknown>", reg(REG_RIP));
     free(at.demangled);
-    logln("  rax={:#016x} rbx={:#016x} rcx={:#016x} rdx={:#016x}", reg(REG_RAX), reg(REG_RBX), reg(REG_RCX),
+    logln("  rax={:#018x} rbx={:#018x} rcx={:#018x} rdx={:#018x}", reg(REG_RAX), reg(REG_RBX), reg(REG_RCX),
         reg(REG_RDX));
-    logln("  rsi={:#016x} rdi={:#016x} rbp={:#016x} rsp={:#016x}", reg(REG_RSI), reg(REG_RDI), reg(REG_RBP),
+    logln("  rsi={:#018x} rdi={:#018x} rbp={:#018x} rsp={:#018x}", reg(REG_RSI), reg(REG_RDI), reg(REG_RBP),
         reg(REG_RSP));
-    logln("  r8={:#016x} r9={:#016x} r10={:#016x} r11={:#016x}", reg(REG_R8), reg(REG_R9), reg(REG_R10),
+    logln("  r8={:#018x} r9={:#018x} r10={:#018x} r11={:#018x}", reg(REG_R8), reg(REG_R9), reg(REG_R10),
         reg(REG_R11));
-    logln("  r12={:#016x} r13={:#016x} r14={:#016x} r15={:#016x}", reg(REG_R12), reg(REG_R13), reg(REG_R14),
+    logln("  r12={:#018x} r13={:#018x} r14={:#018x} r15={:#018x}", reg(REG_R12), reg(REG_R13), reg(REG_R14),
         reg(REG_R15));
     logln("  rflags={:#x}", reg(REG_EFL));
     log_backtrace(reg(REG_RIP), reg(REG_RBP));
@@ -131,7 +131,8 @@ void install_panic_handlers(PanicExit exit_mode)
     action.sa_sigaction = handle_fatal_signal;
     action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
     sigemptyset(&action.sa_mask);
-    for (int signal_number : { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP })
+    int const fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+    for (int signal_number : fatal_signals)
         sigaction(signal_number, &action, nullptr);
 }
 

@@ -72,7 +72,7 @@ private slots:
                      .match(run.output)
                      .hasMatch(),
             qPrintable(run.output));
-        QVERIFY2(QRegularExpression("#1 0x[0-9a-f]{16} \\S*run_test").match(run.output).hasMatch(),
+        QVERIFY2(QRegularExpression("#1 0x[0-9a-f]{16} Hosted::run_test\\(Base::StringView\\)\\+0x").match(run.output).hasMatch(),
             qPrintable(run.output));
         QVERIFY2(run.output.contains("phantom: PANIC end"), qPrintable(run.output));
     }

@@ -1,0 +1,167 @@
+/*
+ * kernel/pc/Tests.cpp: the tests listed in Tests.h. The deliberate_* functions are called
+ * straight from run_test(), so a panic backtrace shows them under it.
+ */
+#include <base/Log.h>
+#include <base/SelfTest.h>
+#include <kernel/pc/KernelHeap.h>
+#include <kernel/pc/Tests.h>
+
+namespace Kernel {
+
+namespace Tests {
+
+    namespace {
+
+        // The lower half above 4 GiB is not mapped at all.
+        constexpr FlatPtr unmapped_address = 0x0000'7000'dead'b000;
+        constexpr FlatPtr non_canonical_address = 0x8000'0000'0000'0000;
+
+        TestVerdict ready() { return TestVerdict::Pass; }
+
+        TestVerdict base_self_test()
+        {
+            auto result = Base::run_self_test();
+            if (result.is_error()) {
+                logln("test base: {}", result.error());
+                return TestVerdict::Fail;
+            }
+            return TestVerdict::Pass;
+        }
+
+        bool check(bool condition, StringView what)
+        {
+            if (!condition)
+                logln("test heap: check failed: {}", what);
+            return condition;
+        }
+
+        TestVerdict heap()
+        {
+            auto before = KernelHeap::statistics();
+            bool ok = true;
+
+            constexpr usize count = 64;
+            u8* blocks[count];
+            for (usize i = 0; i < count; ++i) {
+                usize size = 1 + (i * 37) % 500;
+                blocks[i] = static_cast<u8*>(KernelHeap::allocate(size));
+                ok &= check(blocks[i] != nullptr, "small allocation"sv);
+                ok &= check(reinterpret_cast<FlatPtr>(blocks[i]) % 16 == 0, "16-byte alignment"sv);
+                if (blocks[i])
+                    __builtin_memset(blocks[i], static_cast<int>(i), size);
+            }
+            for (usize i = 0; i < count; ++i) {
+                usize size = 1 + (i * 37) % 500;
+                for (usize j = 0; j < size && blocks[i]; ++j)
+                    ok &= check(blocks[i][j] == static_cast<u8>(i), "blocks do not overlap"sv);
+            }
+            // Free in an interleaved order so coalescing meets neighbours on both sides.
+            for (usize i = 0; i < count; i += 2)
+                KernelHeap::free(blocks[i]);
+            for (usize i = 1; i < count; i += 2)
+                KernelHeap::free(blocks[i]);
+
+            void* aligned = KernelHeap::allocate_aligned(100, 4096);
+            ok &= check(aligned && reinterpret_cast<FlatPtr>(aligned) % 4096 == 0, "4096-byte alignment"sv);
+            KernelHeap::free_aligned(aligned, 4096);
+
+            auto arena = KernelHeap::statistics().arena_bytes;
+            ok &= check(KernelHeap::allocate(arena) == nullptr, "an allocation larger than the heap fails"sv);
+            void* whole = KernelHeap::allocate(arena / 2);
+            ok &= check(whole != nullptr, "half the heap in one block after coalescing"sv);
+            KernelHeap::free(whole);
+
+            auto after = KernelHeap::statistics();
+            ok &= check(after.used_bytes == before.used_bytes, "every byte returned"sv);
+            ok &= check(after.free_blocks == before.free_blocks, "free blocks coalesced again"sv);
+            return ok ? TestVerdict::Pass : TestVerdict::Fail;
+        }
+
+        [[gnu::noinline]] u64 recurse(u64 depth)
+        {
+            volatile u8 frame_filler[256];
+            frame_filler[0] = static_cast<u8>(depth);
+            // Never true, but the compiler cannot know: the recursion is unbounded.
+            if (depth == ~0ull)
+                return 0;
+            return recurse(depth + 1) + frame_filler[0];
+        }
+
+    } // namespace
+
+    TestVerdict deliberate_page_fault()
+    {
+        *reinterpret_cast<u64 volatile*>(unmapped_address) = 0x50484d;
+        return TestVerdict::Fail;
+    }
+
+    TestVerdict deliberate_divide_error()
+    {
+        asm volatile("xorl %%ecx, %%ecx\n"
+                     "divl %%ecx"
+                     :
+                     :
+                     : "eax", "ecx", "edx");
+        return TestVerdict::Fail;
+    }
+
+    TestVerdict deliberate_breakpoint()
+    {
+        asm volatile("int3");
+        return TestVerdict::Fail;
+    }
+
+    TestVerdict deliberate_general_protection()
+    {
+        asm volatile("movq (%0), %%rax" : : "r"(non_canonical_address) : "rax", "memory");
+        return TestVerdict::Fail;
+    }
+
+    TestVerdict deliberate_stack_overflow()
+    {
+        recurse(0);
+        return TestVerdict::Fail;
+    }
+
+} // namespace Tests
+
+namespace {
+
+    struct TestCase {
+        StringView name;
+        TestVerdict (*run)();
+    };
+
+    constexpr TestCase test_cases[] = {
+        { "ready"sv, Tests::ready },
+        { "base"sv, Tests::base_self_test },
+        { "heap"sv, Tests::heap },
+        { "page_fault"sv, Tests::deliberate_page_fault },
+        { "divide_error"sv, Tests::deliberate_divide_error },
+        { "breakpoint"sv, Tests::deliberate_breakpoint },
+        { "general_protection"sv, Tests::deliberate_general_protection },
+        { "stack_overflow"sv, Tests::deliberate_stack_overflow },
+    };
+
+} // namespace
+
+// Not inlined: it is the frame under every deliberate_* function in a panic backtrace.
+[[gnu::noinline]] TestVerdict run_test(StringView name)
+{
+    for (auto const& test : test_cases) {
+        if (test.name != name)
+            continue;
+        logln("test {}: running", name);
+        TestVerdict verdict = test.run();
+        logln("test {}: {}", name, verdict == TestVerdict::Pass ? "pass"sv : "FAIL"sv);
+        return verdict;
+    }
+    FixedStringBuilder<256> names;
+    for (auto const& test : test_cases)
+        names.appendff("{}{}", names.length() ? " "sv : ""sv, test.name);
+    logln("unknown test '{}'; the tests are: {}", name, names.string_view());
+    return TestVerdict::Fail;
+}
+
+} // namespace Kernel
