@@ -11,36 +11,37 @@ namespace Base {
 
 namespace {
 
-// The Castagnoli polynomial 0x1EDC6F41, bit-reversed (the CRC is computed LSB first).
-constexpr u32 castagnoli_polynomial_reflected = 0x82F63B78;
+    // The Castagnoli polynomial 0x1EDC6F41, bit-reversed (the CRC is computed LSB first).
+    constexpr u32 castagnoli_polynomial_reflected = 0x82F63B78;
 
-struct Crc32cTables {
-    u32 table[8][256];
-};
+    struct Crc32cTables {
+        u32 table[8][256];
+    };
 
-constexpr Crc32cTables make_tables()
-{
-    Crc32cTables tables {};
-    for (u32 byte = 0; byte < 256; ++byte) {
-        u32 crc = byte;
-        for (int bit = 0; bit < 8; ++bit)
-            crc = (crc >> 1) ^ ((crc & 1) ? castagnoli_polynomial_reflected : 0);
-        tables.table[0][byte] = crc;
-    }
-    // table[k][b] is the CRC of byte b followed by k zero bytes.
-    for (int slice = 1; slice < 8; ++slice) {
+    constexpr Crc32cTables make_tables()
+    {
+        Crc32cTables tables {};
         for (u32 byte = 0; byte < 256; ++byte) {
-            u32 previous = tables.table[slice - 1][byte];
-            tables.table[slice][byte] = (previous >> 8) ^ tables.table[0][previous & 0xFF];
+            u32 crc = byte;
+            for (int bit = 0; bit < 8; ++bit)
+                crc = (crc >> 1) ^ ((crc & 1) ? castagnoli_polynomial_reflected : 0);
+            tables.table[0][byte] = crc;
         }
+        // table[k][b] is the CRC of byte b followed by k zero bytes.
+        for (int slice = 1; slice < 8; ++slice) {
+            for (u32 byte = 0; byte < 256; ++byte) {
+                u32 previous = tables.table[slice - 1][byte];
+                tables.table[slice][byte] = (previous >> 8) ^ tables.table[0][previous & 0xFF];
+            }
+        }
+        return tables;
     }
-    return tables;
-}
 
-constexpr Crc32cTables s_tables = make_tables();
+    constexpr Crc32cTables s_tables = make_tables();
 
-static_assert(s_tables.table[0][1] == 0xF26B8303, "CRC-32C table generation is wrong");
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the slicing-by-8 loop assumes little-endian words");
+    static_assert(s_tables.table[0][1] == 0xF26B8303, "CRC-32C table generation is wrong");
+    static_assert(
+        __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the slicing-by-8 loop assumes little-endian words");
 
 } // namespace
 

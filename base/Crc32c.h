@@ -24,7 +24,7 @@ public:
     [[nodiscard]] u32 digest() const { return m_checksum; }
 
 private:
-    u32 m_checksum { 0 };
+    u32 m_checksum {0};
 };
 
 } // namespace Base

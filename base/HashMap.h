@@ -27,8 +27,7 @@ enum class HashSetResult {
     ReplacedExistingEntry,
 };
 
-template<typename K, typename V, typename KeyTraits = Traits<K>>
-class HashMap {
+template<typename K, typename V, typename KeyTraits = Traits<K>> class HashMap {
     enum class BucketState : u8 {
         Free,
         Used,
@@ -41,8 +40,7 @@ public:
         V value;
     };
 
-    template<typename MapType, typename EntryType>
-    class IteratorBase {
+    template<typename MapType, typename EntryType> class IteratorBase {
     public:
         EntryType& operator*() const { return m_map->entry_at(m_index); }
         EntryType* operator->() const { return &m_map->entry_at(m_index); }
@@ -58,8 +56,7 @@ public:
         IteratorBase(MapType* map, usize index)
             : m_map(map)
             , m_index(index)
-        {
-        }
+        { }
         MapType* m_map;
         usize m_index;
     };
@@ -73,8 +70,7 @@ public:
         , m_capacity(exchange(other.m_capacity, 0))
         , m_size(exchange(other.m_size, 0))
         , m_deleted_count(exchange(other.m_deleted_count, 0))
-    {
-    }
+    { }
     HashMap& operator=(HashMap&& other)
     {
         if (this != &other) {
@@ -122,12 +118,12 @@ public:
             return HashSetResult::ReplacedExistingEntry;
         }
         // Built before the table may move: `value` could refer to an entry of this map.
-        Entry entry { K(forward<KeyArgument>(key)), V(forward<ValueArgument>(value)) };
+        Entry entry {K(forward<KeyArgument>(key)), V(forward<ValueArgument>(value))};
         TRY(make_room_for_one_more());
         usize index = insertion_index(entry.key);
         if (m_states[index] == BucketState::Deleted)
             --m_deleted_count;
-        new (&m_entries[index]) Entry { move(entry.key), move(entry.value) };
+        new (&m_entries[index]) Entry {move(entry.key), move(entry.value)};
         m_states[index] = BucketState::Used;
         ++m_size;
         return HashSetResult::InsertedNewEntry;
@@ -140,8 +136,7 @@ public:
     }
 
     // The value for `key`, inserting the result of `make_value()` first when it is missing.
-    template<typename Callback>
-    [[nodiscard]] ErrorOr<V*> try_ensure(K const& key, Callback make_value)
+    template<typename Callback> [[nodiscard]] ErrorOr<V*> try_ensure(K const& key, Callback make_value)
     {
         if (auto index = find_index(key); index.has_value())
             return &entry_at(index.value()).value;
@@ -149,16 +144,14 @@ public:
         return &entry_at(find_index(key).value()).value;
     }
 
-    template<typename LookupKey = K>
-    [[nodiscard]] Optional<V&> get(LookupKey const& key)
+    template<typename LookupKey = K> [[nodiscard]] Optional<V&> get(LookupKey const& key)
     {
         auto index = find_index(key);
         if (!index.has_value())
             return {};
         return entry_at(index.value()).value;
     }
-    template<typename LookupKey = K>
-    [[nodiscard]] Optional<V const&> get(LookupKey const& key) const
+    template<typename LookupKey = K> [[nodiscard]] Optional<V const&> get(LookupKey const& key) const
     {
         auto index = find_index(key);
         if (!index.has_value())
@@ -166,28 +159,24 @@ public:
         return entry_at(index.value()).value;
     }
 
-    template<typename LookupKey = K>
-    [[nodiscard]] bool contains(LookupKey const& key) const
+    template<typename LookupKey = K> [[nodiscard]] bool contains(LookupKey const& key) const
     {
         return find_index(key).has_value();
     }
 
-    template<typename LookupKey = K>
-    Iterator find(LookupKey const& key)
+    template<typename LookupKey = K> Iterator find(LookupKey const& key)
     {
         auto index = find_index(key);
         return Iterator(this, index.has_value() ? index.value() : m_capacity);
     }
-    template<typename LookupKey = K>
-    ConstIterator find(LookupKey const& key) const
+    template<typename LookupKey = K> ConstIterator find(LookupKey const& key) const
     {
         auto index = find_index(key);
         return ConstIterator(this, index.has_value() ? index.value() : m_capacity);
     }
 
     // Returns whether the key was present.
-    template<typename LookupKey = K>
-    bool remove(LookupKey const& key)
+    template<typename LookupKey = K> bool remove(LookupKey const& key)
     {
         auto index = find_index(key);
         if (!index.has_value())
@@ -200,8 +189,7 @@ public:
     }
 
     // Removes every entry for which `predicate(entry)` is true; returns how many.
-    template<typename Predicate>
-    usize remove_all_matching(Predicate predicate)
+    template<typename Predicate> usize remove_all_matching(Predicate predicate)
     {
         usize removed = 0;
         for (usize i = 0; i < m_capacity; ++i) {
@@ -258,8 +246,7 @@ private:
         return capacity;
     }
 
-    template<typename LookupKey>
-    Optional<usize> find_index(LookupKey const& key) const
+    template<typename LookupKey> Optional<usize> find_index(LookupKey const& key) const
     {
         if (m_size == 0)
             return {};
@@ -276,8 +263,7 @@ private:
     }
 
     // The first free or deleted bucket on the key's probe path (the key is known absent).
-    template<typename LookupKey>
-    usize insertion_index(LookupKey const& key) const
+    template<typename LookupKey> usize insertion_index(LookupKey const& key) const
     {
         usize mask = m_capacity - 1;
         usize index = KeyTraits::hash(key) & mask;
@@ -302,11 +288,12 @@ private:
         if (new_capacity > static_cast<usize>(-1) / (sizeof(Entry) + 1))
             return Error(ErrorCode::Overflow);
         // One allocation: the entries, then one state byte per bucket.
-        void* memory = ::operator new(new_capacity * (sizeof(Entry) + 1), std::nothrow);
+        void* memory = ::operator new(new_capacity*(sizeof(Entry) + 1), std::nothrow);
         if (!memory)
             return Error(ErrorCode::OutOfMemory);
         auto* new_entries = static_cast<Entry*>(memory);
-        auto* new_states = reinterpret_cast<BucketState*>(static_cast<u8*>(memory) + new_capacity * sizeof(Entry));
+        auto* new_states
+            = reinterpret_cast<BucketState*>(static_cast<u8*>(memory) + new_capacity * sizeof(Entry));
         for (usize i = 0; i < new_capacity; ++i)
             new_states[i] = BucketState::Free;
 
@@ -318,7 +305,7 @@ private:
             usize index = KeyTraits::hash(old_entry.key) & mask;
             while (new_states[index] == BucketState::Used)
                 index = (index + 1) & mask;
-            new (&new_entries[index]) Entry { move(old_entry.key), move(old_entry.value) };
+            new (&new_entries[index]) Entry {move(old_entry.key), move(old_entry.value)};
             new_states[index] = BucketState::Used;
             old_entry.~Entry();
         }
@@ -330,11 +317,11 @@ private:
         return {};
     }
 
-    Entry* m_entries { nullptr };
-    BucketState* m_states { nullptr };
-    usize m_capacity { 0 };
-    usize m_size { 0 };
-    usize m_deleted_count { 0 };
+    Entry* m_entries {nullptr};
+    BucketState* m_states {nullptr};
+    usize m_capacity {0};
+    usize m_size {0};
+    usize m_deleted_count {0};
 };
 
 } // namespace Base

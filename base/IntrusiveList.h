@@ -39,8 +39,7 @@ public:
     }
 
 private:
-    template<typename T, IntrusiveListNode T::*member>
-    friend class IntrusiveList;
+    template<typename T, IntrusiveListNode T::*member> friend class IntrusiveList;
 
     // Links this unlinked node in right after `position`.
     void insert_after(IntrusiveListNode& position)
@@ -52,15 +51,13 @@ private:
         position.m_next = this;
     }
 
-    IntrusiveListNode* m_previous { nullptr };
-    IntrusiveListNode* m_next { nullptr };
+    IntrusiveListNode* m_previous {nullptr};
+    IntrusiveListNode* m_next {nullptr};
 };
 
-template<typename T, IntrusiveListNode T::*member>
-class IntrusiveList {
+template<typename T, IntrusiveListNode T::*member> class IntrusiveList {
 public:
-    template<typename ElementType>
-    class IteratorBase {
+    template<typename ElementType> class IteratorBase {
     public:
         ElementType& operator*() const { return *m_list->element_of(m_node); }
         ElementType* operator->() const { return m_list->element_of(m_node); }
@@ -80,8 +77,7 @@ public:
             : m_list(list)
             , m_node(node)
             , m_next(node->m_next)
-        {
-        }
+        { }
         IntrusiveList const* m_list;
         IntrusiveListNode* m_node;
         IntrusiveListNode* m_next;
@@ -112,7 +108,10 @@ public:
     void append(T& element) { node_of(element).insert_after(*m_head.m_previous); }
     void prepend(T& element) { node_of(element).insert_after(m_head); }
     // Links `element` right before `position`, which must be in this list.
-    void insert_before(T& position, T& element) { node_of(element).insert_after(*node_of(position).m_previous); }
+    void insert_before(T& position, T& element)
+    {
+        node_of(element).insert_after(*node_of(position).m_previous);
+    }
 
     void remove(T& element)
     {
@@ -174,7 +173,7 @@ private:
     }
 
     IntrusiveListNode m_head;
-    usize m_member_offset { 0 };
+    usize m_member_offset {0};
 };
 
 } // namespace Base

@@ -182,8 +182,11 @@ public:
 
     // Compares the referenced value, not the address; an empty Optional equals nothing.
     template<typename U>
-    requires(!std::is_same_v<std::remove_cvref_t<U>, Optional> && !std::is_same_v<U, NullOptional>)
-    bool operator==(U const& other) const { return has_value() && *m_pointer == other; }
+    requires(!std::is_same_v<std::remove_cvref_t<U>, Optional> && !std::is_same_v<U, NullOptional>) bool
+    operator==(U const& other) const
+    {
+        return has_value() && *m_pointer == other;
+    }
 
 private:
     T* m_pointer {nullptr};

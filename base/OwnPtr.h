@@ -17,28 +17,22 @@
 
 namespace Base {
 
-template<typename T>
-class OwnPtr;
+template<typename T> class OwnPtr;
 
-template<typename T>
-class [[nodiscard]] NonnullOwnPtr {
+template<typename T> class [[nodiscard]] NonnullOwnPtr {
 public:
     enum class AdoptTag { Adopt };
 
     NonnullOwnPtr(AdoptTag, T& object)
         : m_pointer(&object)
-    {
-    }
+    { }
     NonnullOwnPtr(NonnullOwnPtr&& other)
         : m_pointer(other.leak_ptr())
-    {
-    }
+    { }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    NonnullOwnPtr(NonnullOwnPtr<U>&& other)
+    requires(std::is_convertible_v<U*, T*>) NonnullOwnPtr(NonnullOwnPtr<U>&& other)
         : m_pointer(other.leak_ptr())
-    {
-    }
+    { }
     NonnullOwnPtr(NonnullOwnPtr const&) = delete;
     NonnullOwnPtr& operator=(NonnullOwnPtr const&) = delete;
 
@@ -51,8 +45,7 @@ public:
         return *this;
     }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    NonnullOwnPtr& operator=(NonnullOwnPtr<U>&& other)
+    requires(std::is_convertible_v<U*, T*>) NonnullOwnPtr& operator=(NonnullOwnPtr<U>&& other)
     {
         T* incoming = other.leak_ptr();
         if (incoming != m_pointer) {
@@ -81,30 +74,24 @@ public:
     }
 
 private:
-    T* m_pointer { nullptr };
+    T* m_pointer {nullptr};
 };
 
-template<typename T>
-class [[nodiscard]] OwnPtr {
+template<typename T> class [[nodiscard]] OwnPtr {
 public:
     OwnPtr() = default;
     OwnPtr(nullptr_t) { }
     OwnPtr(OwnPtr&& other)
         : m_pointer(other.leak_ptr())
-    {
-    }
+    { }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    OwnPtr(OwnPtr<U>&& other)
+    requires(std::is_convertible_v<U*, T*>) OwnPtr(OwnPtr<U>&& other)
         : m_pointer(other.leak_ptr())
-    {
-    }
+    { }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    OwnPtr(NonnullOwnPtr<U>&& other)
+    requires(std::is_convertible_v<U*, T*>) OwnPtr(NonnullOwnPtr<U>&& other)
         : m_pointer(other.leak_ptr())
-    {
-    }
+    { }
     OwnPtr(OwnPtr const&) = delete;
     OwnPtr& operator=(OwnPtr const&) = delete;
 
@@ -115,8 +102,7 @@ public:
         return *this;
     }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    OwnPtr& operator=(NonnullOwnPtr<U>&& other)
+    requires(std::is_convertible_v<U*, T*>) OwnPtr& operator=(NonnullOwnPtr<U>&& other)
     {
         reset(other.leak_ptr());
         return *this;
@@ -169,27 +155,24 @@ private:
             delete old;
     }
 
-    T* m_pointer { nullptr };
+    T* m_pointer {nullptr};
 };
 
 // Takes ownership of an object allocated with new(std::nothrow).
-template<typename T>
-[[nodiscard]] NonnullOwnPtr<T> adopt_own(T& object)
+template<typename T> [[nodiscard]] NonnullOwnPtr<T> adopt_own(T& object)
 {
     return NonnullOwnPtr<T>(NonnullOwnPtr<T>::AdoptTag::Adopt, object);
 }
 
 // Like adopt_own(), turning a failed new(std::nothrow) (a null pointer) into OutOfMemory.
-template<typename T>
-[[nodiscard]] ErrorOr<NonnullOwnPtr<T>> adopt_nonnull_own_or_enomem(T* object)
+template<typename T> [[nodiscard]] ErrorOr<NonnullOwnPtr<T>> adopt_nonnull_own_or_enomem(T* object)
 {
     if (!object)
         return Error(ErrorCode::OutOfMemory);
     return adopt_own(*object);
 }
 
-template<typename T, typename... Args>
-[[nodiscard]] ErrorOr<NonnullOwnPtr<T>> try_make(Args&&... arguments)
+template<typename T, typename... Args> [[nodiscard]] ErrorOr<NonnullOwnPtr<T>> try_make(Args&&... arguments)
 {
     return adopt_nonnull_own_or_enomem(new (std::nothrow) T(forward<Args>(arguments)...));
 }

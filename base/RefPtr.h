@@ -18,8 +18,7 @@
 
 namespace Base {
 
-template<typename T>
-class RefCounted {
+template<typename T> class RefCounted {
 public:
     RefCounted(RefCounted const&) = delete;
     RefCounted& operator=(RefCounted const&) = delete;
@@ -38,7 +37,10 @@ public:
             delete static_cast<T const*>(this);
     }
 
-    [[nodiscard]] u32 reference_count() const { return __atomic_load_n(&m_reference_count, __ATOMIC_RELAXED); }
+    [[nodiscard]] u32 reference_count() const
+    {
+        return __atomic_load_n(&m_reference_count, __ATOMIC_RELAXED);
+    }
 
 protected:
     RefCounted() = default;
@@ -46,22 +48,19 @@ protected:
 
 private:
     // Starts at 1: the creator's adopt_ref() takes over that first reference.
-    mutable u32 m_reference_count { 1 };
+    mutable u32 m_reference_count {1};
 };
 
-template<typename T>
-class RefPtr;
+template<typename T> class RefPtr;
 
-template<typename T>
-class [[nodiscard]] NonnullRefPtr {
+template<typename T> class [[nodiscard]] NonnullRefPtr {
 public:
     enum class AdoptTag { Adopt };
 
     // Takes over the object's existing (first) reference.
     NonnullRefPtr(AdoptTag, T& object)
         : m_pointer(&object)
-    {
-    }
+    { }
     // Adds a reference.
     NonnullRefPtr(T& object)
         : m_pointer(&object)
@@ -74,22 +73,18 @@ public:
         m_pointer->ref();
     }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    NonnullRefPtr(NonnullRefPtr<U> const& other)
+    requires(std::is_convertible_v<U*, T*>) NonnullRefPtr(NonnullRefPtr<U> const& other)
         : m_pointer(other.ptr())
     {
         m_pointer->ref();
     }
     NonnullRefPtr(NonnullRefPtr&& other)
         : m_pointer(other.leak_ref())
-    {
-    }
+    { }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    NonnullRefPtr(NonnullRefPtr<U>&& other)
+    requires(std::is_convertible_v<U*, T*>) NonnullRefPtr(NonnullRefPtr<U>&& other)
         : m_pointer(other.leak_ref())
-    {
-    }
+    { }
 
     NonnullRefPtr& operator=(NonnullRefPtr const& other)
     {
@@ -131,11 +126,10 @@ public:
 private:
     void swap_with(NonnullRefPtr& other) { swap(m_pointer, other.m_pointer); }
 
-    T* m_pointer { nullptr };
+    T* m_pointer {nullptr};
 };
 
-template<typename T>
-class [[nodiscard]] RefPtr {
+template<typename T> class [[nodiscard]] RefPtr {
 public:
     RefPtr() = default;
     RefPtr(nullptr_t) { }
@@ -147,34 +141,25 @@ public:
     }
     RefPtr(T& object)
         : RefPtr(&object)
-    {
-    }
+    { }
     RefPtr(RefPtr const& other)
         : RefPtr(other.m_pointer)
-    {
-    }
+    { }
     RefPtr(RefPtr&& other)
         : m_pointer(other.leak_ref())
-    {
-    }
+    { }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    RefPtr(NonnullRefPtr<U> const& other)
+    requires(std::is_convertible_v<U*, T*>) RefPtr(NonnullRefPtr<U> const& other)
         : RefPtr(other.ptr())
-    {
-    }
+    { }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    RefPtr(NonnullRefPtr<U>&& other)
+    requires(std::is_convertible_v<U*, T*>) RefPtr(NonnullRefPtr<U>&& other)
         : m_pointer(other.leak_ref())
-    {
-    }
+    { }
     template<typename U>
-    requires(std::is_convertible_v<U*, T*>)
-    RefPtr(RefPtr<U> const& other)
+    requires(std::is_convertible_v<U*, T*>) RefPtr(RefPtr<U> const& other)
         : RefPtr(other.ptr())
-    {
-    }
+    { }
 
     RefPtr& operator=(RefPtr const& other)
     {
@@ -226,18 +211,16 @@ public:
     }
 
 private:
-    T* m_pointer { nullptr };
+    T* m_pointer {nullptr};
 };
 
 // Takes over the first reference of an object allocated with new(std::nothrow).
-template<typename T>
-[[nodiscard]] NonnullRefPtr<T> adopt_ref(T& object)
+template<typename T> [[nodiscard]] NonnullRefPtr<T> adopt_ref(T& object)
 {
     return NonnullRefPtr<T>(NonnullRefPtr<T>::AdoptTag::Adopt, object);
 }
 
-template<typename T>
-[[nodiscard]] ErrorOr<NonnullRefPtr<T>> adopt_nonnull_ref_or_enomem(T* object)
+template<typename T> [[nodiscard]] ErrorOr<NonnullRefPtr<T>> adopt_nonnull_ref_or_enomem(T* object)
 {
     if (!object)
         return Error(ErrorCode::OutOfMemory);

@@ -11,29 +11,24 @@
 
 namespace Base {
 
-template<typename T>
-class Span {
+template<typename T> class Span {
 public:
     constexpr Span() = default;
     constexpr Span(T* data, usize size)
         : m_data(data)
         , m_size(size)
-    {
-    }
+    { }
     template<usize N>
     constexpr Span(T (&array)[N])
         : m_data(array)
         , m_size(N)
-    {
-    }
+    { }
     // Span<T> converts to Span<T const>.
     template<typename U>
-    requires(std::is_same_v<U const, T> && !std::is_same_v<U, T>)
-    constexpr Span(Span<U> other)
+    requires(std::is_same_v<U const, T> && !std::is_same_v<U, T>) constexpr Span(Span<U> other)
         : m_data(other.data())
         , m_size(other.size())
-    {
-    }
+    { }
 
     [[nodiscard]] constexpr T* data() const { return m_data; }
     [[nodiscard]] constexpr usize size() const { return m_size; }
@@ -54,12 +49,12 @@ public:
     [[nodiscard]] constexpr Span slice(usize start, usize count) const
     {
         VERIFY(start <= m_size && count <= m_size - start);
-        return { m_data + start, count };
+        return {m_data + start, count};
     }
     [[nodiscard]] constexpr Span slice(usize start) const
     {
         VERIFY(start <= m_size);
-        return { m_data + start, m_size - start };
+        return {m_data + start, m_size - start};
     }
 
     // Copies min(size(), destination.size()) elements; returns how many.
@@ -72,8 +67,7 @@ public:
     }
 
     // Element-wise equality.
-    template<typename U>
-    [[nodiscard]] bool equals(Span<U> other) const
+    template<typename U> [[nodiscard]] bool equals(Span<U> other) const
     {
         if (m_size != other.size())
             return false;
@@ -88,12 +82,12 @@ public:
     [[nodiscard]] Span<std::conditional_t<std::is_const_v<T>, u8 const, u8>> as_bytes() const
     {
         using Byte = std::conditional_t<std::is_const_v<T>, u8 const, u8>;
-        return { reinterpret_cast<Byte*>(m_data), size_in_bytes() };
+        return {reinterpret_cast<Byte*>(m_data), size_in_bytes()};
     }
 
 private:
-    T* m_data { nullptr };
-    usize m_size { 0 };
+    T* m_data {nullptr};
+    usize m_size {0};
 };
 
 using Bytes = Span<u8>;

@@ -17,7 +17,7 @@ ErrorOr<String> String::from_view(StringView text)
     void* memory = ::operator new(sizeof(Storage) + text.length() + 1, std::nothrow);
     if (!memory)
         return Error(ErrorCode::OutOfMemory);
-    auto* storage = new (memory) Storage { 1, text.length() };
+    auto* storage = new (memory) Storage {1, text.length()};
     __builtin_memcpy(storage->characters(), text.characters_without_null_termination(), text.length());
     storage->characters()[text.length()] = '\0';
     result.m_storage = storage;

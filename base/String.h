@@ -38,8 +38,7 @@ public:
     }
     String(String&& other)
         : m_storage(exchange(other.m_storage, nullptr))
-    {
-    }
+    { }
     String& operator=(String const& other)
     {
         if (m_storage != other.m_storage) {
@@ -63,7 +62,7 @@ public:
     [[nodiscard]] bool is_empty() const { return length() == 0; }
     // NUL-terminated; "" for the empty string.
     [[nodiscard]] char const* characters() const { return m_storage ? m_storage->characters() : ""; }
-    [[nodiscard]] StringView view() const { return { characters(), length() }; }
+    [[nodiscard]] StringView view() const { return {characters(), length()}; }
     operator StringView() const { return view(); }
     [[nodiscard]] ReadonlyBytes bytes() const { return view().bytes(); }
 
@@ -76,7 +75,10 @@ public:
     [[nodiscard]] bool ends_with(StringView suffix) const { return view().ends_with(suffix); }
     [[nodiscard]] bool contains(StringView needle) const { return view().contains(needle); }
 
-    bool operator==(String const& other) const { return m_storage == other.m_storage || view() == other.view(); }
+    bool operator==(String const& other) const
+    {
+        return m_storage == other.m_storage || view() == other.view();
+    }
     bool operator==(StringView other) const { return view() == other; }
     bool operator==(char const* other) const { return view() == StringView(other); }
 
@@ -102,7 +104,7 @@ private:
     }
     void unref();
 
-    Storage* m_storage { nullptr };
+    Storage* m_storage {nullptr};
 };
 
 // A growing character buffer. As a FormatSink it can be handed to format_to(); its own
@@ -134,8 +136,7 @@ public:
 
     void append(StringView text) { MUST(try_append(text)); }
     void append(char character) { MUST(try_append(character)); }
-    template<typename... Ts>
-    void appendff(CheckedFormatString<Ts...> format, Ts const&... arguments)
+    template<typename... Ts> void appendff(CheckedFormatString<Ts...> format, Ts const&... arguments)
     {
         MUST(try_appendff(format, arguments...));
     }
@@ -147,7 +148,7 @@ public:
             m_write_failed = true;
     }
 
-    [[nodiscard]] StringView string_view() const { return { m_buffer.data(), m_buffer.size() }; }
+    [[nodiscard]] StringView string_view() const { return {m_buffer.data(), m_buffer.size()}; }
     [[nodiscard]] usize length() const { return m_buffer.size(); }
     [[nodiscard]] bool is_empty() const { return m_buffer.is_empty(); }
     void clear() { m_buffer.clear_with_capacity(); }
@@ -157,7 +158,7 @@ public:
 private:
     // Most built strings are short: keep them off the heap until they are made a String.
     Vector<char, 128> m_buffer;
-    bool m_write_failed { false };
+    bool m_write_failed {false};
 };
 
 template<typename... Ts>
@@ -168,14 +169,12 @@ ErrorOr<String> String::formatted(CheckedFormatString<Ts...> format, Ts const&..
     return builder.to_string();
 }
 
-template<>
-struct Formatter<String> {
+template<> struct Formatter<String> {
     void format(FormatBuilder& builder, String const& value) { builder.put_string(value.view()); }
 };
 
 // String keys can be looked up by StringView without making a String.
-template<>
-struct Traits<String> {
+template<> struct Traits<String> {
     static u32 hash(StringView value) { return hash_string(value); }
     static bool equals(StringView a, StringView b) { return a == b; }
 };

@@ -39,7 +39,7 @@ public:
 
     [[nodiscard]] ReadonlyBytes bytes() const
     {
-        return { reinterpret_cast<u8 const*>(m_characters), m_length };
+        return {reinterpret_cast<u8 const*>(m_characters), m_length};
     }
 
     constexpr char const* begin() const { return m_characters; }

@@ -33,24 +33,20 @@ namespace Base {
     return hash_u64(hash);
 }
 
-template<typename T>
-struct Traits;
+template<typename T> struct Traits;
 
 template<typename T>
-requires(std::is_integral_v<T> || std::is_enum_v<T>)
-struct Traits<T> {
+requires(std::is_integral_v<T> || std::is_enum_v<T>) struct Traits<T> {
     static constexpr u32 hash(T value) { return hash_u64(static_cast<u64>(value)); }
     static constexpr bool equals(T a, T b) { return a == b; }
 };
 
-template<typename T>
-struct Traits<T*> {
+template<typename T> struct Traits<T*> {
     static u32 hash(T const* value) { return hash_u64(reinterpret_cast<FlatPtr>(value)); }
     static constexpr bool equals(T const* a, T const* b) { return a == b; }
 };
 
-template<>
-struct Traits<StringView> {
+template<> struct Traits<StringView> {
     static constexpr u32 hash(StringView value) { return hash_string(value); }
     static constexpr bool equals(StringView a, StringView b) { return a == b; }
 };

@@ -22,23 +22,20 @@ namespace Base {
 
 namespace Detail {
 
-template<typename T, usize capacity>
-struct VectorInlineStorage {
-    T* data() { return reinterpret_cast<T*>(m_bytes); }
-    T const* data() const { return reinterpret_cast<T const*>(m_bytes); }
-    alignas(T) unsigned char m_bytes[capacity * sizeof(T)];
-};
+    template<typename T, usize capacity> struct VectorInlineStorage {
+        T* data() { return reinterpret_cast<T*>(m_bytes); }
+        T const* data() const { return reinterpret_cast<T const*>(m_bytes); }
+        alignas(T) unsigned char m_bytes[capacity * sizeof(T)];
+    };
 
-template<typename T>
-struct VectorInlineStorage<T, 0> {
-    T* data() { return nullptr; }
-    T const* data() const { return nullptr; }
-};
+    template<typename T> struct VectorInlineStorage<T, 0> {
+        T* data() { return nullptr; }
+        T const* data() const { return nullptr; }
+    };
 
 } // namespace Detail
 
-template<typename T, usize inline_capacity = 0>
-class Vector {
+template<typename T, usize inline_capacity = 0> class Vector {
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__,
         "base/ allocates with the plain nothrow operator new, which does not over-align");
 
@@ -58,11 +55,7 @@ public:
     Vector(Vector&& other) { take_storage_from(other); }
 
     // Copying allocates and cannot report failure; prefer try_clone() where memory may run out.
-    Vector(Vector const& other)
-        requires(std::is_copy_constructible_v<T>)
-    {
-        MUST(try_extend(other));
-    }
+    Vector(Vector const& other) requires(std::is_copy_constructible_v<T>) { MUST(try_extend(other)); }
 
     ~Vector() { clear(); }
 
@@ -75,8 +68,7 @@ public:
         return *this;
     }
 
-    Vector& operator=(Vector const& other)
-        requires(std::is_copy_constructible_v<T>)
+    Vector& operator=(Vector const& other) requires(std::is_copy_constructible_v<T>)
     {
         if (this != &other) {
             clear();
@@ -106,8 +98,8 @@ public:
     T const* begin() const { return data(); }
     T const* end() const { return data() + m_size; }
 
-    Span<T> span() { return { data(), m_size }; }
-    Span<T const> span() const { return { data(), m_size }; }
+    Span<T> span() { return {data(), m_size}; }
+    Span<T const> span() const { return {data(), m_size}; }
     operator Span<T>() { return span(); }
     operator Span<T const>() const { return span(); }
 
@@ -151,8 +143,7 @@ public:
         return {};
     }
 
-    [[nodiscard]] ErrorOr<void> try_append(T const& value)
-        requires(std::is_copy_constructible_v<T>)
+    [[nodiscard]] ErrorOr<void> try_append(T const& value) requires(std::is_copy_constructible_v<T>)
     {
         if (m_size == m_capacity) {
             T copy(value);
@@ -166,8 +157,7 @@ public:
     }
 
     // Constructs the new last element in place from `arguments`.
-    template<typename... Args>
-    [[nodiscard]] ErrorOr<void> try_empend(Args&&... arguments)
+    template<typename... Args> [[nodiscard]] ErrorOr<void> try_empend(Args&&... arguments)
     {
         if (m_size == m_capacity)
             TRY(grow_for_one_more());
@@ -176,8 +166,8 @@ public:
         return {};
     }
 
-    [[nodiscard]] ErrorOr<void> try_append(T const* values, usize count)
-        requires(std::is_copy_constructible_v<T>)
+    [[nodiscard]] ErrorOr<void> try_append(T const* values, usize count) requires(
+        std::is_copy_constructible_v<T>)
     {
         // Appending a vector to itself: the source moves with the buffer.
         bool from_self = count > 0 && values >= data() && values < data() + m_size;
@@ -192,8 +182,8 @@ public:
     }
 
     template<usize other_inline_capacity>
-    [[nodiscard]] ErrorOr<void> try_extend(Vector<T, other_inline_capacity> const& other)
-        requires(std::is_copy_constructible_v<T>)
+    [[nodiscard]] ErrorOr<void> try_extend(Vector<T, other_inline_capacity> const& other) requires(
+        std::is_copy_constructible_v<T>)
     {
         return try_append(other.data(), other.size());
     }
@@ -218,13 +208,8 @@ public:
     [[nodiscard]] ErrorOr<void> try_prepend(T&& value) { return try_insert(0, move(value)); }
 
     void append(T&& value) { MUST(try_append(move(value))); }
-    void append(T const& value)
-        requires(std::is_copy_constructible_v<T>)
-    {
-        MUST(try_append(value));
-    }
-    template<typename... Args>
-    void empend(Args&&... arguments)
+    void append(T const& value) requires(std::is_copy_constructible_v<T>) { MUST(try_append(value)); }
+    template<typename... Args> void empend(Args&&... arguments)
     {
         MUST(try_empend(forward<Args>(arguments)...));
     }
@@ -246,8 +231,7 @@ public:
     }
 
     // Removes every element for which `predicate(element)` is true; returns how many.
-    template<typename Predicate>
-    usize remove_all_matching(Predicate predicate)
+    template<typename Predicate> usize remove_all_matching(Predicate predicate)
     {
         T* elements = data();
         usize kept = 0;
@@ -302,8 +286,7 @@ public:
     }
 
     // Grows with default-constructed elements or shrinks by destroying the tail.
-    [[nodiscard]] ErrorOr<void> try_resize(usize new_size)
-        requires(std::is_default_constructible_v<T>)
+    [[nodiscard]] ErrorOr<void> try_resize(usize new_size) requires(std::is_default_constructible_v<T>)
     {
         if (new_size <= m_size) {
             shrink(new_size);
@@ -336,8 +319,7 @@ public:
     }
     [[nodiscard]] bool contains_slow(T const& value) const { return find_first_index(value).has_value(); }
 
-    template<usize other_inline_capacity>
-    bool operator==(Vector<T, other_inline_capacity> const& other) const
+    template<usize other_inline_capacity> bool operator==(Vector<T, other_inline_capacity> const& other) const
     {
         if (m_size != other.size())
             return false;
@@ -404,9 +386,9 @@ private:
         m_size = exchange(other.m_size, 0);
     }
 
-    T* m_outline { nullptr };
-    usize m_size { 0 };
-    usize m_capacity { inline_capacity };
+    T* m_outline {nullptr};
+    usize m_size {0};
+    usize m_capacity {inline_capacity};
     [[no_unique_address]] Detail::VectorInlineStorage<T, inline_capacity> m_inline;
 };
 

@@ -1,8 +1,10 @@
 /*
  * kernel/pc/BootClock.h: time since kernel entry, for `phantom: ready in <N> ms`.
  *
- * Boot.S reads the TSC in the first instructions of both entry points; calibrate() measures
- * the TSC frequency against the PIT (channel 2, 5 ms, no interrupts needed).
+ * Boot.S reads the TSC in the first instructions of both entry points. The TSC frequency is
+ * measured against the PIT's channel 2 (no interrupts needed): start_calibration() sets it
+ * counting, the boot goes on meanwhile, and finish_calibration() reads how far it got,
+ * busy-waiting only if less than 3 ms have passed. Until then tsc_frequency_hz() is a guess.
  */
 #pragma once
 
@@ -10,8 +12,8 @@
 
 namespace Kernel::BootClock {
 
-// Busy-waits about 5 ms.
-void calibrate();
+void start_calibration();
+void finish_calibration();
 
 u64 tsc_frequency_hz();
 // The TSC value at kernel entry.

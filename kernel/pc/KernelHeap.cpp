@@ -46,7 +46,8 @@ namespace {
     Block* block_of(void* payload)
     {
         auto* block = reinterpret_cast<Block*>(static_cast<u8*>(payload) - header_size);
-        VERIFY(reinterpret_cast<u8*>(block) >= kernel_heap_start && reinterpret_cast<u8*>(block) < kernel_heap_end);
+        VERIFY(reinterpret_cast<u8*>(block) >= kernel_heap_start
+            && reinterpret_cast<u8*>(block) < kernel_heap_end);
         return block;
     }
 
@@ -161,7 +162,7 @@ Statistics statistics()
     usize free_blocks = 0;
     for (Block* block = s_free_list; block; block = block->next_free)
         ++free_blocks;
-    return { static_cast<usize>(kernel_heap_end - kernel_heap_start), s_used_bytes, free_blocks };
+    return {static_cast<usize>(kernel_heap_end - kernel_heap_start), s_used_bytes, free_blocks};
 }
 
 } // namespace Kernel::KernelHeap

@@ -12,7 +12,7 @@ namespace Kernel {
 
 namespace {
 
-    constinit Serial16550 s_com1 { Serial16550::com1 };
+    constinit Serial16550 s_com1 {Serial16550::com1};
     constinit VgaTextConsole s_vga;
 
 } // namespace

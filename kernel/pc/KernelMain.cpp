@@ -41,11 +41,16 @@ namespace {
     {
         logln("command line: \"{}\"", boot.command_line);
         auto image_bytes = static_cast<usize>(kernel_image_end - kernel_image_start);
-        logln("memory: {} MiB usable; kernel image {} KiB at physical {:#x}; heap {} MiB", boot.usable_memory_bytes >> 20,
-            image_bytes >> 10, kernel_virtual_to_physical(kernel_image_start), KernelHeap::statistics().arena_bytes >> 20);
+        logln("memory: {} MiB usable; kernel image {} KiB at physical {:#x}; heap {} MiB",
+            boot.usable_memory_bytes >> 20, image_bytes >> 10, kernel_virtual_to_physical(kernel_image_start),
+            KernelHeap::statistics().arena_bytes >> 20);
         u64 frequency = BootClock::tsc_frequency_hz();
-        logln("clock: tsc {}.{:03} MHz (calibrated against the PIT); {} kernel symbols", frequency / 1'000'000,
-            frequency / 1000 % 1000, kernel_symbol_count());
+        // Under TCG the TSC starts at zero with the machine, so its value at kernel entry is the
+        // time the firmware and the loader took; under KVM it is the host's (meaningless here).
+        logln("clock: tsc {}.{:03} MHz (calibrated against the PIT); tsc at kernel entry = {} ms",
+            frequency / 1'000'000, frequency / 1000 % 1000,
+            BootClock::ticks_to_microseconds(BootClock::entry_tsc()) / 1000);
+        logln("symbols: {} kernel functions named for backtraces", kernel_symbol_count());
     }
 
 } // namespace
@@ -56,6 +61,7 @@ extern "C" [[noreturn]] void kernel_main(u32 protocol, u32 information_physical_
 {
     using namespace Kernel;
 
+    BootClock::start_calibration();
     initialize_kernel_log();
     initialize_cpu_tables();
     auto boot = read_boot_information(protocol, information_physical_address);
@@ -72,7 +78,7 @@ extern "C" [[noreturn]] void kernel_main(u32 protocol, u32 information_physical_
     unmap_boot_page(0);
     unmap_boot_page(kernel_virtual_to_physical(boot_stack_guard));
 
-    BootClock::calibrate();
+    BootClock::finish_calibration();
     log_machine(boot);
     logln("ready in {} ms", BootClock::milliseconds_since_entry());
 

@@ -32,9 +32,11 @@ namespace {
         u64 entries_size = static_cast<u64>(header->count) * sizeof(Format::Entry);
         if (sizeof(Format::Header) + entries_size + header->string_table_size != size)
             return {};
-        auto const* entries = reinterpret_cast<Format::Entry const*>(kernel_symbols_start + sizeof(Format::Header));
-        auto const* strings = reinterpret_cast<char const*>(kernel_symbols_start + sizeof(Format::Header) + entries_size);
-        return Blob { entries, header->count, strings, header->string_table_size };
+        auto const* entries
+            = reinterpret_cast<Format::Entry const*>(kernel_symbols_start + sizeof(Format::Header));
+        auto const* strings
+            = reinterpret_cast<char const*>(kernel_symbols_start + sizeof(Format::Header) + entries_size);
+        return Blob {entries, header->count, strings, header->string_table_size};
     }
 
 } // namespace
@@ -77,7 +79,7 @@ Optional<SymbolicAddress> symbolize(FlatPtr address)
     usize length = 0;
     while (entry.name_offset + length < blob->string_table_size && name[length] != '\0')
         ++length;
-    return SymbolicAddress { StringView(name, length), offset };
+    return SymbolicAddress {StringView(name, length), offset};
 }
 
 } // namespace Kernel

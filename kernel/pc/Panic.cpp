@@ -102,12 +102,16 @@ namespace {
 
     void log_registers(InterruptFrame const& frame)
     {
-        logln("  rip={:#x} <{}>", frame.rip, CodeAddress { frame.rip, false });
+        logln("  rip={:#x} <{}>", frame.rip, CodeAddress {frame.rip, false});
         logln("  cr2={:#x} cr3={:#x}", Cpu::read_cr2(), Cpu::read_cr3());
-        logln("  rax={:#018x} rbx={:#018x} rcx={:#018x} rdx={:#018x}", frame.rax, frame.rbx, frame.rcx, frame.rdx);
-        logln("  rsi={:#018x} rdi={:#018x} rbp={:#018x} rsp={:#018x}", frame.rsi, frame.rdi, frame.rbp, frame.rsp);
-        logln("  r8={:#018x} r9={:#018x} r10={:#018x} r11={:#018x}", frame.r8, frame.r9, frame.r10, frame.r11);
-        logln("  r12={:#018x} r13={:#018x} r14={:#018x} r15={:#018x}", frame.r12, frame.r13, frame.r14, frame.r15);
+        logln("  rax={:#018x} rbx={:#018x} rcx={:#018x} rdx={:#018x}", frame.rax, frame.rbx, frame.rcx,
+            frame.rdx);
+        logln("  rsi={:#018x} rdi={:#018x} rbp={:#018x} rsp={:#018x}", frame.rsi, frame.rdi, frame.rbp,
+            frame.rsp);
+        logln(
+            "  r8={:#018x} r9={:#018x} r10={:#018x} r11={:#018x}", frame.r8, frame.r9, frame.r10, frame.r11);
+        logln("  r12={:#018x} r13={:#018x} r14={:#018x} r15={:#018x}", frame.r12, frame.r13, frame.r14,
+            frame.r15);
         logln("  rflags={:#x} cs={:#x} ss={:#x}", frame.rflags, frame.cs, frame.ss);
     }
 
@@ -150,20 +154,23 @@ namespace {
     // only if a call instruction precedes it.
     Optional<FlatPtr> return_address_outside_the_frame_chain(InterruptFrame const& frame)
     {
-        auto symbol = symbolize(frame.rip);
-        if (!symbol.has_value())
-            return {};
-        FlatPtr function_start = frame.rip - symbol->offset;
-        auto const* code = reinterpret_cast<u8 const*>(function_start);
-        // push %rbp; mov %rsp, %rbp
-        bool has_frame_prologue = code[0] == 0x55 && code[1] == 0x48 && code[2] == 0x89 && code[3] == 0xE5;
         FlatPtr slot = frame.rsp;
-        if (has_frame_prologue) {
-            if (frame.rip == function_start + 1)
-                slot = frame.rsp + sizeof(FlatPtr);
-            else if (frame.rip != function_start && *reinterpret_cast<u8 const*>(frame.rip) != 0xC3)
-                return {};
+        Optional<FlatPtr> function_start;
+        if (auto symbol = symbolize(frame.rip); symbol.has_value()) {
+            function_start = frame.rip - symbol->offset;
+            auto const* code = reinterpret_cast<u8 const*>(*function_start);
+            // push %rbp; mov %rsp, %rbp
+            bool has_frame_prologue
+                = code[0] == 0x55 && code[1] == 0x48 && code[2] == 0x89 && code[3] == 0xE5;
+            if (has_frame_prologue) {
+                if (frame.rip == *function_start + 1)
+                    slot = frame.rsp + sizeof(FlatPtr);
+                else if (frame.rip != *function_start && *reinterpret_cast<u8 const*>(frame.rip) != 0xC3)
+                    return {};
+            }
         }
+        // Otherwise rip is outside the kernel's code, typically a call through a bad function
+        // pointer: the caller's return address is still on top of the stack.
         if (!is_on_kernel_stack(slot, sizeof(FlatPtr)))
             return {};
         FlatPtr return_address = *reinterpret_cast<FlatPtr const*>(slot);
@@ -172,37 +179,80 @@ namespace {
         return return_address;
     }
 
+    // Prints backtrace lines, folding runs of the same return address (deep recursion) into
+    // one line so the frames below the recursion still fit.
+    class BacktracePrinter {
+    public:
+        // False once enough lines are printed.
+        bool print(FlatPtr return_address)
+        {
+            if (return_address == m_previous) {
+                ++m_repeats;
+                return true;
+            }
+            flush_repeats();
+            if (m_lines == max_backtrace_depth) {
+                logln("  (deeper frames not shown)");
+                return false;
+            }
+            logln("  #{} {:#x} {}", m_depth, return_address, CodeAddress {return_address, true});
+            ++m_depth;
+            ++m_lines;
+            m_previous = return_address;
+            return true;
+        }
+
+        void finish() { flush_repeats(); }
+
+    private:
+        void flush_repeats()
+        {
+            if (m_repeats == 0)
+                return;
+            logln("  ... the same return address {} more times (#{} to #{})", m_repeats, m_depth,
+                m_depth + m_repeats - 1);
+            m_depth += m_repeats;
+            m_repeats = 0;
+        }
+
+        usize m_depth {1};
+        usize m_lines {1};
+        usize m_repeats {0};
+        FlatPtr m_previous {0};
+    };
+
     // Follows the chain of saved frame pointers: [rbp] is the caller's rbp, [rbp + 8] the
     // return address. Only frames inside a kernel stack, 8-aligned and moving towards the
     // stack top are followed, so a corrupt rbp ends the walk instead of faulting.
     void log_backtrace(InterruptFrame const& registers)
     {
         logln("backtrace:");
-        logln("  #0 {:#x} {}", registers.rip, CodeAddress { registers.rip, false });
-        usize depth = 1;
+        logln("  #0 {:#x} {}", registers.rip, CodeAddress {registers.rip, false});
+        BacktracePrinter printer;
         if (auto caller = return_address_outside_the_frame_chain(registers); caller.has_value())
-            logln("  #{} {:#x} {}", depth++, *caller, CodeAddress { *caller, true });
+            printer.print(*caller);
         FlatPtr frame = registers.rbp;
-        for (; depth < max_backtrace_depth; ++depth) {
-            if (frame == 0)
-                return;
+        while (frame != 0) {
             if (frame % 8 != 0 || !is_on_kernel_stack(frame, 2 * sizeof(FlatPtr))) {
+                printer.finish();
                 logln("  (frame pointer {:#x} is not on a kernel stack; the backtrace stops here)", frame);
                 return;
             }
             auto const* slots = reinterpret_cast<FlatPtr const*>(frame);
             FlatPtr caller_frame = slots[0];
             FlatPtr return_address = slots[1];
-            if (return_address == 0)
-                return;
-            logln("  #{} {:#x} {}", depth, return_address, CodeAddress { return_address, true });
+            if (return_address == 0 || !printer.print(return_address))
+                break;
+            // Frames only lead up the stack; this also ends any loop in a corrupt chain.
             if (caller_frame != 0 && caller_frame <= frame) {
-                logln("  (frame pointer {:#x} does not lead up the stack; the backtrace stops here)", caller_frame);
+                printer.finish();
+                logln("  (frame pointer {:#x} does not lead up the stack; the backtrace stops here)",
+                    caller_frame);
                 return;
             }
             frame = caller_frame;
         }
-        logln("  (deeper frames not shown)");
+        printer.finish();
     }
 
 } // namespace
@@ -234,7 +284,10 @@ void panic(StringView reason)
 
 } // namespace Kernel
 
-extern "C" void handle_cpu_exception(Kernel::InterruptFrame* frame) { Kernel::panic_on_cpu_exception(*frame); }
+extern "C" void handle_cpu_exception(Kernel::InterruptFrame* frame)
+{
+    Kernel::panic_on_cpu_exception(*frame);
+}
 
 void Base::verification_failed(char const* expression, char const* file, unsigned line, char const* function)
 {

@@ -73,7 +73,10 @@ nothrow_t const nothrow {};
 
 namespace {
 
-[[noreturn]] void out_of_memory() { Kernel::panic("out of memory in operator new (use the nothrow form and handle it)"sv); }
+[[noreturn]] void out_of_memory()
+{
+    Kernel::panic("out of memory in operator new (use the nothrow form and handle it)"sv);
+}
 
 void* allocate_or_panic(usize bytes)
 {
@@ -97,10 +100,22 @@ void* allocate_aligned_or_panic(usize bytes, std::align_val_t alignment)
 // running out of memory in them is a panic.
 void* operator new(usize bytes) { return allocate_or_panic(bytes); }
 void* operator new[](usize bytes) { return allocate_or_panic(bytes); }
-void* operator new(usize bytes, std::nothrow_t const&) noexcept { return Kernel::KernelHeap::allocate(bytes); }
-void* operator new[](usize bytes, std::nothrow_t const&) noexcept { return Kernel::KernelHeap::allocate(bytes); }
-void* operator new(usize bytes, std::align_val_t alignment) { return allocate_aligned_or_panic(bytes, alignment); }
-void* operator new[](usize bytes, std::align_val_t alignment) { return allocate_aligned_or_panic(bytes, alignment); }
+void* operator new(usize bytes, std::nothrow_t const&) noexcept
+{
+    return Kernel::KernelHeap::allocate(bytes);
+}
+void* operator new[](usize bytes, std::nothrow_t const&) noexcept
+{
+    return Kernel::KernelHeap::allocate(bytes);
+}
+void* operator new(usize bytes, std::align_val_t alignment)
+{
+    return allocate_aligned_or_panic(bytes, alignment);
+}
+void* operator new[](usize bytes, std::align_val_t alignment)
+{
+    return allocate_aligned_or_panic(bytes, alignment);
+}
 void* operator new(usize bytes, std::align_val_t alignment, std::nothrow_t const&) noexcept
 {
     return Kernel::KernelHeap::allocate_aligned(bytes, static_cast<usize>(alignment));

@@ -20,7 +20,7 @@
 
 namespace Kernel::SymbolTableFormat {
 
-inline constexpr char magic[8] = { 'P', 'H', 'K', 'S', 'Y', 'M', '0', '1' };
+inline constexpr char magic[8] = {'P', 'H', 'K', 'S', 'Y', 'M', '0', '1'};
 
 struct Header {
     char magic[8];

@@ -2,10 +2,12 @@
  * kernel/pc/Tests.cpp: the tests listed in Tests.h. The deliberate_* functions are called
  * straight from run_test(), so a panic backtrace shows them under it.
  */
+#include <base/Assertions.h>
 #include <base/Log.h>
 #include <base/SelfTest.h>
 #include <kernel/pc/KernelHeap.h>
 #include <kernel/pc/Tests.h>
+#include <new>
 
 namespace Kernel {
 
@@ -32,8 +34,52 @@ namespace Tests {
         bool check(bool condition, StringView what)
         {
             if (!condition)
-                logln("test heap: check failed: {}", what);
+                logln("test: check failed: {}", what);
             return condition;
+        }
+
+        // A global with a dynamic initializer: it only holds its value if kernel_main() ran the
+        // .init_array constructors.
+        struct ConstructedAtBoot {
+            ConstructedAtBoot()
+            {
+                u32 volatile seed = 0x50484d;
+                value = seed;
+            }
+            u32 value {0};
+        };
+        ConstructedAtBoot s_constructed_at_boot;
+
+        struct alignas(64) OverAligned {
+            u8 bytes[64];
+        };
+
+        TestVerdict runtime()
+        {
+            bool ok = check(s_constructed_at_boot.value == 0x50484d, "global constructors ran"sv);
+
+            // Through volatile pointers, so the compiler emits calls to our functions.
+            char buffer[32] = "0123456789abcdef";
+            void* (*volatile move)(void*, void const*, usize) = __builtin_memmove;
+            int (*volatile compare)(void const*, void const*, usize) = __builtin_memcmp;
+            move(buffer + 2, buffer, 10);
+            ok &= check(compare(buffer, "010123456789cdef", 16) == 0, "memmove forwards over an overlap"sv);
+            move(buffer, buffer + 2, 10);
+            ok &= check(compare(buffer, "012345678989cdef", 16) == 0, "memmove backwards over an overlap"sv);
+            ok &= check(
+                compare("abc", "abd", 3) < 0 && compare("abd", "abc", 3) > 0, "memcmp orders bytes"sv);
+            ok &= check(__builtin_strlen(buffer) == 16, "strlen"sv);
+
+            auto* value = new (std::nothrow) u64(42);
+            ok &= check(value && *value == 42, "new (std::nothrow)"sv);
+            delete value;
+            auto* aligned = new OverAligned;
+            ok &= check(reinterpret_cast<FlatPtr>(aligned) % alignof(OverAligned) == 0, "over-aligned new"sv);
+            delete aligned;
+            auto* array = new (std::nothrow) u32[100];
+            ok &= check(array != nullptr, "new[]"sv);
+            delete[] array;
+            return ok ? TestVerdict::Pass : TestVerdict::Fail;
         }
 
         TestVerdict heap()
@@ -124,6 +170,21 @@ namespace Tests {
         return TestVerdict::Fail;
     }
 
+    TestVerdict deliberate_null_call()
+    {
+        void (*volatile function)() = nullptr;
+        function();
+        return TestVerdict::Fail;
+    }
+
+    TestVerdict deliberate_verify_failure()
+    {
+        // Volatile, so the compiler cannot prove the check false and fold it away.
+        int volatile answer = 41;
+        VERIFY(answer == 42);
+        return TestVerdict::Fail;
+    }
+
 } // namespace Tests
 
 namespace {
@@ -134,14 +195,17 @@ namespace {
     };
 
     constexpr TestCase test_cases[] = {
-        { "ready"sv, Tests::ready },
-        { "base"sv, Tests::base_self_test },
-        { "heap"sv, Tests::heap },
-        { "page_fault"sv, Tests::deliberate_page_fault },
-        { "divide_error"sv, Tests::deliberate_divide_error },
-        { "breakpoint"sv, Tests::deliberate_breakpoint },
-        { "general_protection"sv, Tests::deliberate_general_protection },
-        { "stack_overflow"sv, Tests::deliberate_stack_overflow },
+        {"ready"sv, Tests::ready},
+        {"base"sv, Tests::base_self_test},
+        {"heap"sv, Tests::heap},
+        {"runtime"sv, Tests::runtime},
+        {"page_fault"sv, Tests::deliberate_page_fault},
+        {"divide_error"sv, Tests::deliberate_divide_error},
+        {"breakpoint"sv, Tests::deliberate_breakpoint},
+        {"general_protection"sv, Tests::deliberate_general_protection},
+        {"stack_overflow"sv, Tests::deliberate_stack_overflow},
+        {"null_call"sv, Tests::deliberate_null_call},
+        {"verify_failure"sv, Tests::deliberate_verify_failure},
     };
 
 } // namespace

@@ -3,8 +3,14 @@
 # The kernel is built with the host's g++ (Debian 12: GCC 12) in freestanding mode: no hosted
 # standard library, no exceptions, no RTTI, no red zone (interrupts may arrive on the kernel
 # stack), the kernel code model (everything lives in the top 2 GiB of the address space), and
-# frame pointers kept so the panic handler can walk the stack. SSE stays enabled: the boot
-# code turns on CR0.MP/CR4.OSFXSR so compiled C++ may use it.
+# frame pointers kept so the panic handler can walk the stack.
+#
+# SSE: the boot code turns on CR0.MP/CR4.OSFXSR, so SSE instructions work. By default the
+# compiler is still told not to emit them (PHANTOM_KERNEL_GENERAL_REGISTERS_ONLY, applied by
+# CMakeLists.txt unless -DPHANTOM_KERNEL_SSE=ON): interrupt and exception entry saves only
+# the general registers, and KVM hosts that emulate guest instructions in batches after an
+# exit (kvm-pvm, the nested hypervisor of our CI machines) stop the guest with "emulation
+# failure" on the first SSE instruction they meet.
 #
 # The flags are plain variables that kernel/pc/CMakeLists.txt applies with add_compile_options
 # rather than CMAKE_<LANG>_FLAGS_INIT, which is read only when a build directory is first
@@ -36,6 +42,7 @@ set(PHANTOM_KERNEL_CXX_FLAGS
     -fno-exceptions
     -fno-rtti
     -fno-threadsafe-statics)
+set(PHANTOM_KERNEL_GENERAL_REGISTERS_ONLY -mgeneral-regs-only)
 set(PHANTOM_KERNEL_ASM_FLAGS -fno-pic -fno-pie)
 set(PHANTOM_KERNEL_LINK_FLAGS
     -nostdlib

@@ -31,7 +31,7 @@ int main(int argc, char** argv)
     }
     char const* selected = argc > 1 && argv[1][0] != '-' ? argv[1] : nullptr;
     // Qt Test sees the program name plus whatever follows the area.
-    std::vector<char*> qt_arguments { argv[0] };
+    std::vector<char*> qt_arguments {argv[0]};
     for (int i = selected ? 2 : 1; i < argc; ++i)
         qt_arguments.push_back(argv[i]);
 

@@ -6,6 +6,7 @@
 #include "BaseTestSupport.h"
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -17,14 +18,11 @@
 
 namespace {
 
-std::atomic<long> s_nothrow_allocations { 0 };
-std::atomic<long> s_successes_left { -1 }; // -1: no failure injection
-std::atomic<long> s_refused { 0 };
+std::atomic<long> s_nothrow_allocations {0};
+std::atomic<long> s_successes_left {-1}; // -1: no failure injection
+std::atomic<long> s_refused {0};
 
-void* allocate(std::size_t size)
-{
-    return std::malloc(size == 0 ? 1 : size);
-}
+void* allocate(std::size_t size) { return std::malloc(size == 0 ? 1 : size); }
 
 std::string read_all(int fd)
 {
@@ -49,10 +47,7 @@ void* operator new(std::size_t size)
         return memory;
     std::abort();
 }
-void* operator new[](std::size_t size)
-{
-    return operator new(size);
-}
+void* operator new[](std::size_t size) { return operator new(size); }
 void* operator new(std::size_t size, std::nothrow_t const&) noexcept
 {
     ++s_nothrow_allocations;
@@ -65,26 +60,11 @@ void* operator new(std::size_t size, std::nothrow_t const&) noexcept
         --s_successes_left;
     return allocate(size);
 }
-void* operator new[](std::size_t size, std::nothrow_t const& tag) noexcept
-{
-    return operator new(size, tag);
-}
-void operator delete(void* memory) noexcept
-{
-    std::free(memory);
-}
-void operator delete[](void* memory) noexcept
-{
-    std::free(memory);
-}
-void operator delete(void* memory, std::size_t) noexcept
-{
-    std::free(memory);
-}
-void operator delete[](void* memory, std::size_t) noexcept
-{
-    std::free(memory);
-}
+void* operator new[](std::size_t size, std::nothrow_t const& tag) noexcept { return operator new(size, tag); }
+void operator delete(void* memory) noexcept { std::free(memory); }
+void operator delete[](void* memory) noexcept { std::free(memory); }
+void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
+void operator delete[](void* memory, std::size_t) noexcept { std::free(memory); }
 
 namespace BaseTests {
 
@@ -94,10 +74,7 @@ std::vector<std::pair<char const*, TestFactory>>& registry()
     return s_registry;
 }
 
-Registration::Registration(char const* area, TestFactory factory)
-{
-    registry().emplace_back(area, factory);
-}
+Registration::Registration(char const* area, TestFactory factory) { registry().emplace_back(area, factory); }
 
 AllocationFailureScope::AllocationFailureScope(long successes_before_failure)
 {
@@ -105,20 +82,11 @@ AllocationFailureScope::AllocationFailureScope(long successes_before_failure)
     s_successes_left = successes_before_failure;
 }
 
-AllocationFailureScope::~AllocationFailureScope()
-{
-    s_successes_left = -1;
-}
+AllocationFailureScope::~AllocationFailureScope() { s_successes_left = -1; }
 
-long AllocationFailureScope::failures() const
-{
-    return s_refused.load();
-}
+long AllocationFailureScope::failures() const { return s_refused.load(); }
 
-long nothrow_allocation_count()
-{
-    return s_nothrow_allocations.load();
-}
+long nothrow_allocation_count() { return s_nothrow_allocations.load(); }
 
 ChildResult run_in_child(std::function<void()> const& body)
 {
@@ -129,6 +97,11 @@ ChildResult run_in_child(std::function<void()> const& body)
     std::fflush(nullptr);
     pid_t child = ::fork();
     if (child == 0) {
+        // Qt Test's crash handler (stack dump through gdb, watchdog) belongs to the parent;
+        // the child must simply die of the signal. The alarm bounds a child that hangs.
+        for (int signal_number : {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGALRM})
+            std::signal(signal_number, SIG_DFL);
+        ::alarm(60);
         ::close(pipe_fds[0]);
         ::dup2(pipe_fds[1], STDERR_FILENO);
         body();

@@ -29,10 +29,10 @@ struct Registration {
     static BaseTests::Registration s_registration_##Class(area, &make_##Class)
 
 struct Counters {
-    int constructed { 0 };
-    int copied { 0 };
-    int moved { 0 };
-    int destroyed { 0 };
+    int constructed {0};
+    int copied {0};
+    int moved {0};
+    int destroyed {0};
     int alive() const { return constructed + copied + moved - destroyed; }
 };
 
@@ -101,9 +101,9 @@ public:
 long nothrow_allocation_count();
 
 struct ChildResult {
-    bool exited_normally { false };
-    int exit_code { 0 };
-    int signal { 0 };
+    bool exited_normally {false};
+    int exit_code {0};
+    int signal {0};
     QString standard_error;
 };
 

@@ -8,6 +8,7 @@
 
 #include <QTest>
 #include <base/Crc32c.h>
+#include <base/StringView.h>
 #include <random>
 #include <vector>
 
@@ -100,7 +101,7 @@ private slots:
     {
         auto data = random_bytes(4096 + 16, 3);
         for (usize start = 0; start < 16; ++start) {
-            for (usize length : { 0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 255, 1000, 4096 }) {
+            for (usize length : {0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 255, 1000, 4096}) {
                 u32 fast = crc32c(ReadonlyBytes(data.data() + start, length));
                 QCOMPARE(fast, reference_crc32c(data.data() + start, length));
             }

@@ -43,10 +43,7 @@ ErrorOr<int> checked_quarter(int value)
     return quarter_of(value);
 }
 
-ErrorOr<NonnullOwnPtr<int>> make_boxed(int value)
-{
-    return try_make<int>(value);
-}
+ErrorOr<NonnullOwnPtr<int>> make_boxed(int value) { return try_make<int>(value); }
 
 ErrorOr<int> unbox_through_try(int value)
 {
@@ -148,10 +145,10 @@ private slots:
     void every_error_code_has_a_name_and_a_sentence()
     {
         int count = 0;
-#define CHECK_CODE(code_name, code_sentence)                                                                            \
+#define CHECK_CODE(code_name, code_sentence)                                                                 \
     {                                                                                                        \
-        Error error(ErrorCode::code_name);                                                                        \
-        QVERIFY(error.name() == #code_name##sv);                                                                  \
+        Error error(ErrorCode::code_name);                                                                   \
+        QVERIFY(error.name() == #code_name##sv);                                                             \
         QVERIFY(error.message().length() > 10);                                                              \
         QVERIFY(error.message().ends_with('.'));                                                             \
         QVERIFY(!error.is_string_literal());                                                                 \

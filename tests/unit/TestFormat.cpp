@@ -15,8 +15,7 @@
 namespace {
 
 // A format string as a template argument, so a concept can ask whether it compiles.
-template<usize N>
-struct Literal {
+template<usize N> struct Literal {
     consteval Literal(char const (&text)[N])
     {
         for (usize i = 0; i < N; ++i)
@@ -28,7 +27,8 @@ struct Literal {
 // True when `format_to(sink, text, Ts...)` compiles: the check runs while forming a template
 // argument, where a failed constant evaluation is a substitution failure instead of an error.
 template<Literal text, typename... Ts>
-concept CompilesAsFormat = requires {
+concept CompilesAsFormat = requires
+{
     typename std::bool_constant<(Base::CheckedFormatString<Ts...>(text.characters), true)>;
 };
 
@@ -75,9 +75,11 @@ QString formatted(Base::CheckedFormatString<Ts...> format, Ts const&... argument
 
 } // namespace
 
-template<>
-struct Base::Formatter<Point> {
-    void format(FormatBuilder& builder, Point const& point) { builder.appendff("({}, {})", point.x, point.y); }
+template<> struct Base::Formatter<Point> {
+    void format(FormatBuilder& builder, Point const& point)
+    {
+        builder.appendff("({}, {})", point.x, point.y);
+    }
 };
 
 class FormatTest : public QObject {
@@ -90,7 +92,8 @@ private slots:
         QCOMPARE(formatted("{} {} {}", 42, -42, 42u), QString("42 -42 42"));
         QCOMPARE(formatted("{} {}", i64(-9223372036854775807LL - 1), u64(18446744073709551615ULL)),
             QString("-9223372036854775808 18446744073709551615"));
-        QCOMPARE(formatted("{} {} {} {}", u8(255), i8(-128), i16(-300), u16(65535)), QString("255 -128 -300 65535"));
+        QCOMPARE(formatted("{} {} {} {}", u8(255), i8(-128), i16(-300), u16(65535)),
+            QString("255 -128 -300 65535"));
         QCOMPARE(formatted("{}", static_cast<long long>(-1)), QString("-1"));
         QCOMPARE(formatted("{:d}", 17), QString("17"));
     }
@@ -129,7 +132,7 @@ private slots:
         QCOMPARE(formatted("[{:<8}]", "left"), QString("[left    ]"));
         QCOMPARE(formatted("[{:^8}]", "mid"), QString("[  mid   ]"));
         QCOMPARE(formatted("[{:8}]", "text"), QString("[text    ]")); // text: left by default
-        QCOMPARE(formatted("[{:8}]", 42), QString("[      42]"));   // numbers: right
+        QCOMPARE(formatted("[{:8}]", 42), QString("[      42]"));     // numbers: right
         QCOMPARE(formatted("[{:<8}]", 42), QString("[42      ]"));
         QCOMPARE(formatted("[{:*^7}]", 42), QString("[**42***]"));
         QCOMPARE(formatted("[{:->6x}]", 255), QString("[----ff]"));
@@ -212,10 +215,7 @@ private slots:
         QCOMPARE(formatted(""), QString(""));
     }
 
-    void custom_formatter()
-    {
-        QCOMPARE(formatted("at {}", Point { 3, -4 }), QString("at (3, -4)"));
-    }
+    void custom_formatter() { QCOMPARE(formatted("at {}", Point {3, -4}), QString("at (3, -4)")); }
 
     void fixed_builder_truncates_without_allocating()
     {
@@ -250,10 +250,7 @@ private slots:
         QCOMPARE(long_output.length(), static_cast<qsizetype>(Base::max_log_line_length + 1));
     }
 
-    void version()
-    {
-        QVERIFY(Base::phantom_version == "0.1.0"sv);
-    }
+    void version() { QVERIFY(Base::phantom_version == "0.1.0"sv); }
 };
 
 PHANTOM_BASE_TEST(FormatTest, "format");

@@ -32,8 +32,7 @@ struct OneBucketTraits {
     static bool equals(u32 a, u32 b) { return a == b; }
 };
 
-template<typename Map>
-bool matches_model(Map const& map, std::unordered_map<u32, u32> const& model)
+template<typename Map> bool matches_model(Map const& map, std::unordered_map<u32, u32> const& model)
 {
     if (map.size() != model.size())
         return false;
@@ -52,8 +51,7 @@ bool matches_model(Map const& map, std::unordered_map<u32, u32> const& model)
     return visited == model.size();
 }
 
-template<typename Traits>
-void random_operations_against_model(u32 key_range, int operations)
+template<typename Traits> void random_operations_against_model(u32 key_range, int operations)
 {
     HashMap<u32, u32, Traits> map;
     std::unordered_map<u32, u32> model;
@@ -66,7 +64,8 @@ void random_operations_against_model(u32 key_range, int operations)
             u32 value = random();
             auto result = MUST(map.try_set(key, value));
             bool existed = model.count(key) != 0;
-            QCOMPARE(result, existed ? HashSetResult::ReplacedExistingEntry : HashSetResult::InsertedNewEntry);
+            QCOMPARE(
+                result, existed ? HashSetResult::ReplacedExistingEntry : HashSetResult::InsertedNewEntry);
             model[key] = value;
             break;
         }

@@ -14,8 +14,7 @@ namespace {
 struct Task {
     explicit Task(int id)
         : id(id)
-    {
-    }
+    { }
     int id;
     // Nodes are deliberately not the first member, so the member offset matters.
     IntrusiveListNode run_queue_node;
@@ -25,8 +24,7 @@ struct Task {
 using RunQueue = IntrusiveList<Task, &Task::run_queue_node>;
 using AllTasks = IntrusiveList<Task, &Task::all_tasks_node>;
 
-template<typename List>
-QString ids(List const& list)
+template<typename List> QString ids(List const& list)
 {
     QStringList values;
     for (auto& task : list)
@@ -39,8 +37,7 @@ class Timer {
 public:
     explicit Timer(int deadline)
         : deadline(deadline)
-    {
-    }
+    { }
     virtual ~Timer() = default;
     virtual int kind() const { return 0; }
     int deadline;
@@ -93,7 +90,7 @@ private slots:
 
     void removing_during_iteration()
     {
-        Task tasks[] = { Task(0), Task(1), Task(2), Task(3), Task(4), Task(5) };
+        Task tasks[] = {Task(0), Task(1), Task(2), Task(3), Task(4), Task(5)};
         RunQueue queue;
         for (auto& task : tasks)
             queue.append(task);

@@ -14,8 +14,8 @@ using BaseTests::AllocationFailureScope;
 namespace {
 
 struct Lifetimes {
-    int alive { 0 };
-    int destroyed { 0 };
+    int alive {0};
+    int destroyed {0};
 };
 
 class Shape {
@@ -41,8 +41,7 @@ public:
     Square(Lifetimes& lifetimes, int side)
         : Shape(lifetimes)
         , m_side(side)
-    {
-    }
+    { }
     int corners() const override { return 4; }
     int side() const { return m_side; }
 

@@ -13,7 +13,7 @@ class SpanTest : public QObject {
 private slots:
     void views_an_array()
     {
-        int values[] = { 1, 2, 3, 4, 5 };
+        int values[] = {1, 2, 3, 4, 5};
         Span<int> span(values);
         QCOMPARE(span.size(), 5u);
         QCOMPARE(span.size_in_bytes(), 5 * sizeof(int));
@@ -31,14 +31,14 @@ private slots:
 
     void slices()
     {
-        int values[] = { 1, 2, 3, 4, 5 };
+        int values[] = {1, 2, 3, 4, 5};
         Span<int> span(values);
         auto middle = span.slice(1, 3);
         QCOMPARE(middle.size(), 3u);
         QCOMPARE(middle[0], 2);
         QCOMPARE(span.slice(5).size(), 0u);
         QCOMPARE(span.slice(3)[1], 5);
-        int other[] = { 2, 3, 4 };
+        int other[] = {2, 3, 4};
         QVERIFY(middle.equals(Span<int>(other)));
         QVERIFY(!span.equals(Span<int>(other)));
     }

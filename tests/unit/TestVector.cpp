@@ -23,8 +23,7 @@ void fill(Vector<Counted, inline_capacity>& vector, Counters& counters, int coun
         MUST(vector.try_empend(counters, i));
 }
 
-template<usize inline_capacity>
-QString values_of(Vector<Counted, inline_capacity> const& vector)
+template<usize inline_capacity> QString values_of(Vector<Counted, inline_capacity> const& vector)
 {
     QStringList values;
     for (auto const& element : vector)
@@ -113,7 +112,8 @@ private slots:
             vector.remove(0, 0);
             QCOMPARE(vector.size(), 2u);
             QCOMPARE(counters.alive(), 2);
-            usize removed = vector.remove_all_matching([](Counted const& element) { return element.value() == 6; });
+            usize removed
+                = vector.remove_all_matching([](Counted const& element) { return element.value() == 6; });
             QCOMPARE(removed, 1u);
             QCOMPARE(values_of(vector), QString("1"));
         }
@@ -126,7 +126,8 @@ private slots:
         {
             Vector<Counted> vector;
             fill(vector, counters, 100);
-            usize removed = vector.remove_all_matching([](Counted const& element) { return element.value() % 3 != 0; });
+            usize removed
+                = vector.remove_all_matching([](Counted const& element) { return element.value() % 3 != 0; });
             QCOMPARE(removed, 66u);
             QCOMPARE(vector.size(), 34u);
             for (usize i = 0; i < vector.size(); ++i)
@@ -222,7 +223,7 @@ private slots:
 
     void appending_to_itself()
     {
-        Vector<int> vector { 1, 2, 3 };
+        Vector<int> vector {1, 2, 3};
         // Forces a reallocation while the source elements are the vector's own.
         MUST(vector.try_extend(vector));
         MUST(vector.try_extend(vector));
@@ -305,8 +306,8 @@ private slots:
 
     void initializer_list_and_equality()
     {
-        Vector<int> a { 1, 2, 3 };
-        Vector<int, 4> b { 1, 2, 3 };
+        Vector<int> a {1, 2, 3};
+        Vector<int, 4> b {1, 2, 3};
         QVERIFY(a == b);
         b.append(4);
         QVERIFY(!(a == b));

@@ -23,10 +23,7 @@ namespace {
 // Volatile so the compiler cannot prove the checks below at compile time.
 volatile int s_zero = 0;
 
-ErrorOr<int> always_fails()
-{
-    return Error::from_string_literal("the disk caught fire");
-}
+ErrorOr<int> always_fails() { return Error::from_string_literal("the disk caught fire"); }
 
 void expect_abort(ChildResult const& result, char const* expected_text)
 {
@@ -45,7 +42,7 @@ private slots:
     {
         auto result = run_in_child([] {
             VERIFY(s_zero == 0);
-            Vector<int> vector { 1 };
+            Vector<int> vector {1};
             VERIFY(vector[0] == 1);
         });
         QVERIFY(result.exited_normally);
@@ -74,7 +71,7 @@ private slots:
     void vector_index_out_of_bounds()
     {
         expect_abort(run_in_child([] {
-            Vector<int> vector { 1, 2, 3 };
+            Vector<int> vector {1, 2, 3};
             (void)vector[3 + s_zero];
         }),
             "index < m_size");

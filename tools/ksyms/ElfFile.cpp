@@ -27,7 +27,8 @@ std::optional<ElfFile> ElfFile::open(std::string const& path, std::string& error
     return file;
 }
 
-template<typename T> static bool read_at(std::vector<std::uint8_t> const& bytes, std::uint64_t offset, T& value)
+template<typename T>
+static bool read_at(std::vector<std::uint8_t> const& bytes, std::uint64_t offset, T& value)
 {
     if (offset > bytes.size() || bytes.size() - offset < sizeof(T))
         return false;
@@ -86,7 +87,8 @@ bool ElfFile::parse(std::string& error)
         section.size = section_header.sh_size;
         section.occupies_file = section_header.sh_type != SHT_NOBITS && section_header.sh_type != SHT_NULL;
         if (section.occupies_file
-            && (section.file_offset > m_bytes.size() || m_bytes.size() - section.file_offset < section.size)) {
+            && (section.file_offset > m_bytes.size()
+                || m_bytes.size() - section.file_offset < section.size)) {
             error = "section " + section.name + " lies outside the file";
             return false;
         }
@@ -108,7 +110,8 @@ bool ElfFile::parse(std::string& error)
                 error = "truncated symbol table";
                 return false;
             }
-            if (ELF64_ST_TYPE(symbol.st_info) != STT_FUNC || symbol.st_shndx == SHN_UNDEF || symbol.st_value == 0)
+            if (ELF64_ST_TYPE(symbol.st_info) != STT_FUNC || symbol.st_shndx == SHN_UNDEF
+                || symbol.st_value == 0)
                 continue;
             FunctionSymbol function;
             if (!string_at(strings, symbol.st_name, function.mangled_name)) {
@@ -138,7 +141,7 @@ std::vector<std::uint8_t> ElfFile::section_contents(Section const& section) cons
     if (!section.occupies_file)
         return {};
     auto begin = m_bytes.begin() + static_cast<std::ptrdiff_t>(section.file_offset);
-    return { begin, begin + static_cast<std::ptrdiff_t>(section.size) };
+    return {begin, begin + static_cast<std::ptrdiff_t>(section.size)};
 }
 
 } // namespace Ksyms

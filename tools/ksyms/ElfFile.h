@@ -12,18 +12,18 @@
 namespace Ksyms {
 
 struct FunctionSymbol {
-    std::uint64_t address { 0 };
-    std::uint64_t size { 0 };
+    std::uint64_t address {0};
+    std::uint64_t size {0};
     std::string mangled_name;
-    bool is_global { false };
+    bool is_global {false};
 };
 
 struct Section {
     std::string name;
-    std::uint64_t address { 0 };
-    std::uint64_t file_offset { 0 };
-    std::uint64_t size { 0 };
-    bool occupies_file { false };
+    std::uint64_t address {0};
+    std::uint64_t file_offset {0};
+    std::uint64_t size {0};
+    bool occupies_file {false};
 };
 
 class ElfFile {

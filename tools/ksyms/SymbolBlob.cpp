@@ -115,7 +115,7 @@ bool decode_blob(std::vector<std::uint8_t> const& bytes, std::vector<BlobEntry>&
             return false;
         }
         auto length = strnlen(strings + raw.name_offset, header.string_table_size - raw.name_offset);
-        entries.push_back({ raw.address, raw.size, std::string(strings + raw.name_offset, length) });
+        entries.push_back({raw.address, raw.size, std::string(strings + raw.name_offset, length)});
     }
     return true;
 }

@@ -13,8 +13,8 @@
 namespace Ksyms {
 
 struct BlobEntry {
-    std::uint64_t address { 0 };
-    std::uint32_t size { 0 };
+    std::uint64_t address {0};
+    std::uint32_t size {0};
     std::string name;
 };
 

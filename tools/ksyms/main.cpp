@@ -98,8 +98,8 @@ bool check(std::string const& elf_path)
     }
     for (std::size_t i = 0; i < std::max(expected_entries.size(), actual_entries.size()); ++i) {
         if (i >= expected_entries.size() || i >= actual_entries.size()) {
-            std::fprintf(stderr, "phantom-ksyms: the blob has %zu functions, the ELF %zu\n", actual_entries.size(),
-                expected_entries.size());
+            std::fprintf(stderr, "phantom-ksyms: the blob has %zu functions, the ELF %zu\n",
+                actual_entries.size(), expected_entries.size());
             break;
         }
         auto const& want = expected_entries[i];
@@ -108,8 +108,8 @@ bool check(std::string const& elf_path)
             std::fprintf(stderr,
                 "phantom-ksyms: symbol %zu differs: the ELF has %s at %#llx (size %u), the blob %s at %#llx "
                 "(size %u)\n",
-                i, want.name.c_str(), static_cast<unsigned long long>(want.address), want.size, have.name.c_str(),
-                static_cast<unsigned long long>(have.address), have.size);
+                i, want.name.c_str(), static_cast<unsigned long long>(want.address), want.size,
+                have.name.c_str(), static_cast<unsigned long long>(have.address), have.size);
             break;
         }
     }

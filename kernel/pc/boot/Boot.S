@@ -5,8 +5,8 @@
  *   - multiboot v1 (QEMU -kernel, GRUB; header in MultibootHeader.S): eax = 0x2BADB002,
  *     ebx = multiboot information;
  *   - PVH (XEN_ELFNOTE_PHYS32_ENTRY, see PvhNote.S): ebx = hvm_start_info.
- * Each kernel variant links the header, the note or both (see CMakeLists.txt).
- * Both read the TSC first (boot time is measured from here), clear .bss, build page tables
+ * phantom-kernel.elf links the note, phantom-kernel-multiboot.elf the header (CMakeLists.txt).
+ * Both read the TSC first (boot time is measured from here), build page tables
  * (identity map of the low 4 GiB, physical 0..2 GiB again at KERNEL_VIRTUAL_BASE, all with
  * 2 MiB pages), enable PAE, long mode, paging and SSE, load a 64-bit GDT and call
  * kernel_main(protocol, information_physical_address) on the boot stack in the higher half.
@@ -76,13 +76,9 @@ boot_common32:
     testl $(1 << 29), %edx
     jz boot_no_long_mode
 
-    // Clear .bss (page tables, stacks, statics). The heap arena after it is left alone.
-    movl $PHYSICAL(kernel_bss_start), %edi
-    movl $PHYSICAL(kernel_bss_end), %ecx
-    subl %edi, %ecx
-    shrl $2, %ecx
-    xorl %eax, %eax
-    rep stosl
+    // .bss is not cleared here: both protocols' loaders zero it (multiboot up to
+    // bss_end_addr, PVH loaders fill each segment up to its memory size), and touching its
+    // pages costs milliseconds under nested virtualization.
 
     movl $PHYSICAL(boot_stack_top), %esp
 
@@ -198,7 +194,7 @@ boot_gdt_pointer:
 boot_no_long_mode_message:
     .asciz "phantom: PANIC: this processor has no 64-bit long mode; Phantom needs an x86-64 machine\r\nphantom: PANIC end\r\n"
 
-// Written before .bss is cleared, so these live in .data.
+// Boot parameters for kernel_main().
 .section .data
 .align 8
 .globl boot_entry_tsc

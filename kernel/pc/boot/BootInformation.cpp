@@ -115,7 +115,8 @@ namespace {
         if (start->version < 1)
             return;
         for (u32 i = 0; i < start->memory_map_entries; ++i) {
-            auto const* range = physical_pointer<PvhMemoryRange>(start->memory_map_address + i * sizeof(PvhMemoryRange));
+            auto const* range
+                = physical_pointer<PvhMemoryRange>(start->memory_map_address + i * sizeof(PvhMemoryRange));
             if (!range)
                 break;
             if (range->type == memory_type_ram)

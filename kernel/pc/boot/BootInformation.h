@@ -18,11 +18,11 @@ enum class BootProtocol {
 };
 
 struct BootInformation {
-    BootProtocol protocol { BootProtocol::Unknown };
+    BootProtocol protocol {BootProtocol::Unknown};
     // As the loader gave it: QEMU's multiboot loader puts the kernel's path first.
     StringView command_line;
     // Sum of the RAM ranges of the memory map (0 when the loader gave none).
-    u64 usable_memory_bytes { 0 };
+    u64 usable_memory_bytes {0};
 };
 
 // Arguments as Boot.S hands them to kernel_main().

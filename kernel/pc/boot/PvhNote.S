@@ -1,8 +1,8 @@
 /*
  * kernel/pc/boot/PvhNote.S: the PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY). With it, QEMU
  * (and Xen, Firecracker, cloud-hypervisor) load the ELF by its physical program headers and
- * enter boot_pvh_entry in 32-bit protected mode with ebx = hvm_start_info. Only
- * phantom-kernel.elf links this file; phantom-kernel-multiboot.elf leaves it out.
+ * enter boot_pvh_entry in 32-bit protected mode with ebx = hvm_start_info. The product
+ * phantom-kernel.elf links this file; phantom-kernel-multiboot.elf links MultibootHeader.S.
  */
 #include <kernel/pc/boot/BootConstants.h>
 

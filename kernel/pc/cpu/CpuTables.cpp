@@ -74,23 +74,23 @@ namespace {
 
     void load_gdt()
     {
-        DescriptorTablePointer pointer { sizeof(s_gdt) - 1, reinterpret_cast<u64>(s_gdt) };
+        DescriptorTablePointer pointer {sizeof(s_gdt) - 1, reinterpret_cast<u64>(s_gdt)};
         // Reload CS with a far return, then the data segments, then the task register.
-        asm volatile("lgdt %0\n"
-                     "pushq %1\n"
-                     "leaq 1f(%%rip), %%rax\n"
-                     "pushq %%rax\n"
-                     "lretq\n"
-                     "1:\n"
-                     "movw %w2, %%ax\n"
-                     "movw %%ax, %%ds\n"
-                     "movw %%ax, %%es\n"
-                     "movw %%ax, %%ss\n"
-                     "ltr %w3\n"
-                     :
-                     : "m"(pointer), "i"(KERNEL_CODE_SELECTOR), "r"(KERNEL_DATA_SELECTOR),
-                     "r"(task_state_selector)
-                     : "rax", "memory");
+        asm volatile(
+            "lgdt %0\n"
+            "pushq %1\n"
+            "leaq 1f(%%rip), %%rax\n"
+            "pushq %%rax\n"
+            "lretq\n"
+            "1:\n"
+            "movw %w2, %%ax\n"
+            "movw %%ax, %%ds\n"
+            "movw %%ax, %%es\n"
+            "movw %%ax, %%ss\n"
+            "ltr %w3\n"
+            :
+            : "m"(pointer), "i"(KERNEL_CODE_SELECTOR), "r"(KERNEL_DATA_SELECTOR), "r"(task_state_selector)
+            : "rax", "memory");
     }
 
     void set_gate(u8 vector, FlatPtr handler, u8 interrupt_stack)
@@ -118,7 +118,8 @@ namespace Kernel {
 void initialize_cpu_tables()
 {
     for (usize i = 0; i < InterruptStackCount; ++i)
-        s_task_state.interrupt_stacks[i] = reinterpret_cast<u64>(s_interrupt_stacks[i] + interrupt_stack_size);
+        s_task_state.interrupt_stacks[i]
+            = reinterpret_cast<u64>(s_interrupt_stacks[i] + interrupt_stack_size);
     s_task_state.privilege_stacks[0] = reinterpret_cast<u64>(boot_stack_top);
     // No I/O permission bitmap: the map base lies past the segment limit.
     s_task_state.io_map_base = sizeof(TaskStateSegment);
@@ -135,7 +136,7 @@ void initialize_cpu_tables()
             stack = MachineCheckStack;
         set_gate(vector, exception_stub_table[vector], stack);
     }
-    DescriptorTablePointer pointer { sizeof(s_idt) - 1, reinterpret_cast<u64>(s_idt) };
+    DescriptorTablePointer pointer {sizeof(s_idt) - 1, reinterpret_cast<u64>(s_idt)};
     asm volatile("lidt %0" : : "m"(pointer) : "memory");
 }
 

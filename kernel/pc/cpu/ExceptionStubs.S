@@ -99,6 +99,7 @@ capture_registers:
     popq 152(%rdi)
     leaq 8(%rsp), %rax
     movq %rax, 160(%rdi)
+    xorl %eax, %eax
     movw %ss, %ax
     movq %rax, 168(%rdi)
     movq 112(%rdi), %rax

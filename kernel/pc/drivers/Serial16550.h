@@ -15,8 +15,7 @@ public:
 
     constexpr explicit Serial16550(u16 io_base)
         : m_io_base(io_base)
-    {
-    }
+    { }
 
     void initialize();
     // Blocks until every byte is in the transmit FIFO.

@@ -162,6 +162,19 @@ Verdict QemuMachine::verdict()
     return m_verdict;
 }
 
+std::optional<QString> QemuMachine::guest_stopped_by_qemu()
+{
+    // With KVM, an instruction KVM cannot emulate (an SSE store to MMIO, say) makes QEMU
+    // print "KVM internal error" and pause the guest forever: nothing more will come, so
+    // waiting for the deadline would only waste a minute.
+    QString const output = qemu_output();
+    qsizetype const position = output.indexOf(QStringLiteral("internal error"));
+    if (position < 0)
+        return std::nullopt;
+    qsizetype const line_start = output.lastIndexOf(QLatin1Char('\n'), position) + 1;
+    return output.mid(line_start).section(QLatin1Char('\n'), 0, 0);
+}
+
 QString QemuMachine::qemu_output()
 {
     if (m_process.state() != QProcess::NotRunning)
@@ -187,6 +200,11 @@ std::optional<SerialMatch> QemuMachine::wait_for_serial(
                 return match;
             fail(QStringLiteral("QEMU ended (%1) before a serial line matched /%2/")
                      .arg(m_verdict.description(), pattern.pattern()));
+            return std::nullopt;
+        }
+        if (auto const reason = guest_stopped_by_qemu()) {
+            fail(QStringLiteral("QEMU stopped the guest (\"%1\") before a serial line matched /%2/")
+                     .arg(*reason, pattern.pattern()));
             return std::nullopt;
         }
         if (deadline.hasExpired()) {
@@ -321,8 +339,17 @@ QString QemuMachine::explain(QString const& what)
     if (!output.isEmpty()) {
         QStringList const output_lines = output.split(QLatin1Char('\n'));
         message += QStringLiteral("\n  QEMU said:");
-        for (auto const& line : output_lines.mid(qMax<qsizetype>(0, output_lines.size() - 10)))
-            message += QStringLiteral("\n    ") + line;
+        // The first lines usually say what went wrong, the last ones where it stopped.
+        constexpr qsizetype head_lines = 4;
+        constexpr qsizetype tail_lines = 8;
+        for (qsizetype index = 0; index < output_lines.size(); ++index) {
+            if (index == head_lines && output_lines.size() > head_lines + tail_lines) {
+                message += QStringLiteral("\n    [%1 lines left out]")
+                               .arg(output_lines.size() - head_lines - tail_lines);
+                index = output_lines.size() - tail_lines;
+            }
+            message += QStringLiteral("\n    ") + output_lines[index];
+        }
     }
 
     QStringList const tail = m_serial.tail(20);

@@ -116,6 +116,7 @@ private:
     bool require_pointer(char const* operation);
     bool send_button(MouseButton, bool down);
     QString qemu_output();
+    std::optional<QString> guest_stopped_by_qemu();
 
     MachineConfiguration m_configuration;
     QTemporaryDir m_directory;
