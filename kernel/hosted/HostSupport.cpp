@@ -38,4 +38,4 @@ void verification_failed(char const* expression, char const* file, unsigned line
     abort();
 }
 
-}
+} // namespace Base

@@ -37,9 +37,9 @@ static char const* signal_name(int signal_number)
 }
 
 struct Symbol {
-    char const* name { nullptr };
-    unsigned long offset { 0 };
-    char* demangled { nullptr };
+    char const* name {nullptr};
+    unsigned long offset {0};
+    char* demangled {nullptr};
 };
 
 static Symbol symbolize(unsigned long address)
@@ -127,13 +127,13 @@ void install_panic_handlers(PanicExit exit_mode)
     stack.ss_size = sizeof(alternate_stack);
     sigaltstack(&stack, nullptr);
 
-    struct sigaction action {};
+    struct sigaction action { };
     action.sa_sigaction = handle_fatal_signal;
     action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
     sigemptyset(&action.sa_mask);
-    int const fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+    int const fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
     for (int signal_number : fatal_signals)
         sigaction(signal_number, &action, nullptr);
 }
 
-}
+} // namespace Hosted

@@ -8,11 +8,11 @@
 namespace Hosted {
 
 enum class PanicExit {
-    Abort,        // Normal run: re-raise the signal so the process dies as usual.
-    TestVerdict,  // Test mode: exit with status 3, the hosted "panic" verdict.
+    Abort,       // Normal run: re-raise the signal so the process dies as usual.
+    TestVerdict, // Test mode: exit with status 3, the hosted "panic" verdict.
 };
 
 // Installs the handlers on an alternate stack, so that a stack overflow is reported too.
 void install_panic_handlers(PanicExit);
 
-}
+} // namespace Hosted

@@ -36,7 +36,7 @@ namespace Hosted::Tests {
 // A privileged instruction in user mode raises #GP, which Linux delivers as SIGSEGV.
 [[gnu::noinline]] void deliberate_general_protection() { asm volatile("hlt"); }
 
-}
+} // namespace Hosted::Tests
 
 namespace Hosted {
 
@@ -47,7 +47,7 @@ enum class Verdict {
     Usage = 2,
 };
 
-}
+} // namespace Hosted
 
 using Hosted::Verdict;
 
@@ -62,7 +62,7 @@ u64 monotonic_nanoseconds()
     return static_cast<u64>(now.tv_sec) * 1'000'000'000 + static_cast<u64>(now.tv_nsec);
 }
 
-}
+} // namespace
 
 namespace Hosted {
 
@@ -95,7 +95,7 @@ namespace Hosted {
     return Verdict::Fail;
 }
 
-}
+} // namespace Hosted
 
 namespace {
 
@@ -103,7 +103,7 @@ volatile sig_atomic_t s_stop_requested = 0;
 
 void request_stop(int) { s_stop_requested = 1; }
 
-}
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -111,7 +111,7 @@ int main(int argc, char** argv)
 
     StringView test_name;
     for (int index = 1; index < argc; ++index) {
-        StringView argument { argv[index], __builtin_strlen(argv[index]) };
+        StringView argument {argv[index], __builtin_strlen(argv[index])};
         if (argument.starts_with("test="sv)) {
             test_name = argument.substring_view(5, argument.length() - 5);
         } else {
@@ -120,8 +120,8 @@ int main(int argc, char** argv)
         }
     }
 
-    Hosted::install_panic_handlers(test_name.is_empty() ? Hosted::PanicExit::Abort
-                                                        : Hosted::PanicExit::TestVerdict);
+    Hosted::install_panic_handlers(
+        test_name.is_empty() ? Hosted::PanicExit::Abort : Hosted::PanicExit::TestVerdict);
     Base::log_banner("hosted linux x86-64"sv);
     logln("ready in {} ms", (monotonic_nanoseconds() - entry_time) / 1'000'000);
 

@@ -14,7 +14,7 @@ class LauncherTest : public QObject {
 
 private:
     struct Run {
-        int exit_code { -1 };
+        int exit_code {-1};
         QString output;
     };
 
@@ -31,10 +31,10 @@ private:
         if (!process.waitForFinished(240'000)) {
             process.kill();
             process.waitForFinished();
-            return { -1, QString::fromUtf8(process.readAll()) + "\n[timed out after 240 s]" };
+            return {-1, QString::fromUtf8(process.readAll()) + "\n[timed out after 240 s]"};
         }
-        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAll()) };
+        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAll())};
     }
 
     static QString read_file(QString const& path)
@@ -51,12 +51,14 @@ private slots:
         QTemporaryDir directory;
         QVERIFY(directory.isValid());
         QString log_path = directory.filePath("s.log");
-        Run run = launch({ "run", "--no-build", "--headless", "--serial", log_path, "--append", "test=ready" });
+        Run run = launch({"run", "--no-build", "--headless", "--serial", log_path, "--append", "test=ready"});
         QString log = read_file(log_path);
-        QVERIFY2(log.contains(QRegularExpression("^phantom: Phantom 0\\.1\\.0 on pc x86-64 \\((pvh|multiboot) boot\\)",
-                     QRegularExpression::MultilineOption)),
+        QVERIFY2(log.contains(
+                     QRegularExpression("^phantom: Phantom 0\\.1\\.0 on pc x86-64 \\((pvh|multiboot) boot\\)",
+                         QRegularExpression::MultilineOption)),
             qPrintable(run.output + "\n--- serial ---\n" + log));
-        QVERIFY2(log.contains(QRegularExpression("^phantom: ready in \\d+ ms\\r?$", QRegularExpression::MultilineOption)),
+        QVERIFY2(log.contains(QRegularExpression(
+                     "^phantom: ready in \\d+ ms\\r?$", QRegularExpression::MultilineOption)),
             qPrintable(log));
         // isa-debug-exit: the kernel wrote 0x10 (pass), QEMU exits with (0x10 << 1) | 1.
         QCOMPARE(run.exit_code, 33);
@@ -64,21 +66,21 @@ private slots:
 
     void unknown_option_is_refused_with_a_reason()
     {
-        Run run = launch({ "run", "--no-build", "--frobnicate" });
+        Run run = launch({"run", "--no-build", "--frobnicate"});
         QCOMPARE(run.exit_code, 1);
         QVERIFY2(run.output.contains("unknown option '--frobnicate'"), qPrintable(run.output));
     }
 
     void bad_accelerator_is_refused_with_a_reason()
     {
-        Run run = launch({ "run", "--no-build", "--headless", "--accel", "warp" });
+        Run run = launch({"run", "--no-build", "--headless", "--accel", "warp"});
         QCOMPARE(run.exit_code, 1);
         QVERIFY2(run.output.contains("--accel takes tcg, kvm or auto, not 'warp'"), qPrintable(run.output));
     }
 
     void unknown_command_is_refused()
     {
-        Run run = launch({ "frobnicate" });
+        Run run = launch({"frobnicate"});
         QCOMPARE(run.exit_code, 1);
         QVERIFY2(run.output.contains("unknown command 'frobnicate'"), qPrintable(run.output));
     }
