@@ -17,6 +17,10 @@
 namespace Hosted {
 
 static PanicExit s_panic_exit = PanicExit::Abort;
+static FaultInterceptor s_fault_interceptor = nullptr;
+static bool s_handlers_installed = false;
+// A fault inside the interceptor itself is reported instead of being intercepted again.
+static thread_local bool t_intercepting = false;
 
 static char const* signal_name(int signal_number)
 {
@@ -88,6 +92,13 @@ static void log_backtrace(unsigned long rip, unsigned long rbp)
 
 static void handle_fatal_signal(int signal_number, siginfo_t* info, void* context_pointer)
 {
+    if ((signal_number == SIGSEGV || signal_number == SIGBUS) && s_fault_interceptor && !t_intercepting) {
+        t_intercepting = true;
+        bool resolved = s_fault_interceptor(info, context_pointer);
+        t_intercepting = false;
+        if (resolved)
+            return;
+    }
     auto* context = static_cast<ucontext_t*>(context_pointer);
     auto const* registers = context->uc_mcontext.gregs;
     auto reg = [&](int index) { return static_cast<unsigned long>(registers[index]); };
@@ -129,11 +140,22 @@ void install_panic_handlers(PanicExit exit_mode)
 
     struct sigaction action { };
     action.sa_sigaction = handle_fatal_signal;
-    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+    // No SA_RESETHAND: an intercepted fault returns and must find the handler again (the
+    // report restores the default action itself). SA_NODEFER lets a fault inside the
+    // interceptor reach the report instead of killing the process silently.
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&action.sa_mask);
     int const fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
     for (int signal_number : fatal_signals)
         sigaction(signal_number, &action, nullptr);
+    s_handlers_installed = true;
+}
+
+void set_fault_interceptor(FaultInterceptor interceptor)
+{
+    s_fault_interceptor = interceptor;
+    if (!s_handlers_installed)
+        install_panic_handlers(s_panic_exit);
 }
 
 } // namespace Hosted

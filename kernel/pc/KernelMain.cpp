@@ -17,7 +17,13 @@
 #include <kernel/pc/boot/BootInformation.h>
 #include <kernel/pc/cpu/BootPaging.h>
 #include <kernel/pc/cpu/CpuTables.h>
+#include <kernel/pc/cpu/Interrupts.h>
 #include <kernel/pc/cpu/Io.h>
+#include <kernel/pc/devices/Devices.h>
+#include <kernel/pc/threads/Scheduler.h>
+#include <kernel/pc/time/Clock.h>
+#include <kernel/pc/input/ScreenAndInput.h>
+#include <kernel/pc/memory/VirtualMemory.h>
 
 extern "C" u8 boot_stack_guard[];
 extern "C" u8 kernel_image_start[];
@@ -72,6 +78,7 @@ extern "C" [[noreturn]] void kernel_main(u32 protocol, u32 information_physical_
     FixedStringBuilder<64> port;
     port.appendff("pc x86-64 ({} boot)", boot_protocol_name(boot.protocol));
     Base::log_banner(port.string_view());
+    VirtualMemory::initialize(boot);
 
     run_global_constructors();
     // Null pointers and boot stack overflows fault from here on.
@@ -80,11 +87,16 @@ extern "C" [[noreturn]] void kernel_main(u32 protocol, u32 information_physical_
 
     BootClock::finish_calibration();
     log_machine(boot);
+    Interrupts::initialize();
+    Time::initialize();
+    Scheduler::initialize();
+    initialize_devices();
+    initialize_screen_and_input(boot.command_line);
     logln("ready in {} ms", BootClock::milliseconds_since_entry());
 
     if (test_name.has_value()) {
         auto verdict = run_test(*test_name);
         exit_emulator(verdict == TestVerdict::Pass ? EmulatorExitCode::Pass : EmulatorExitCode::Fail);
     }
-    Cpu::halt_forever();
+    Scheduler::finish_boot_thread();
 }

@@ -10,6 +10,7 @@
 #include <kernel/pc/Panic.h>
 #include <kernel/pc/cpu/CpuTables.h>
 #include <kernel/pc/cpu/Io.h>
+#include <kernel/pc/memory/VirtualMemory.h>
 
 extern "C" u8 const kernel_text_start[];
 extern "C" u8 const kernel_text_end[];
@@ -286,6 +287,9 @@ void panic(StringView reason)
 
 extern "C" void handle_cpu_exception(Kernel::InterruptFrame* frame)
 {
+    // A page fault in a range with a fault hook may be resolved; then the access is retried.
+    if (Kernel::VirtualMemory::handle_page_fault(*frame))
+        return;
     Kernel::panic_on_cpu_exception(*frame);
 }
 

@@ -6,7 +6,12 @@
 #include <base/Log.h>
 #include <base/SelfTest.h>
 #include <kernel/pc/KernelHeap.h>
+#include <kernel/pc/ScreenInputTests.h>
 #include <kernel/pc/Tests.h>
+#include <kernel/pc/devices/DeviceTests.h>
+#include <kernel/pc/memory/MemoryTests.h>
+#include <kernel/pc/memory/VirtualMemory.h>
+#include <kernel/pc/threads/ThreadTests.h>
 #include <new>
 
 namespace Kernel {
@@ -84,6 +89,8 @@ namespace Tests {
 
         TestVerdict heap()
         {
+            // The heap maps its first chunk on first use; compare against a heap that has one.
+            KernelHeap::free(KernelHeap::allocate(1));
             auto before = KernelHeap::statistics();
             bool ok = true;
 
@@ -113,7 +120,8 @@ namespace Tests {
             KernelHeap::free_aligned(aligned, 4096);
 
             auto arena = KernelHeap::statistics().arena_bytes;
-            ok &= check(KernelHeap::allocate(arena) == nullptr, "an allocation larger than the heap fails"sv);
+            ok &= check(KernelHeap::allocate(VirtualMemory::kernel_heap_window + 1) == nullptr,
+                "an allocation larger than the heap window fails"sv);
             void* whole = KernelHeap::allocate(arena / 2);
             ok &= check(whole != nullptr, "half the heap in one block after coalescing"sv);
             KernelHeap::free(whole);
@@ -196,6 +204,9 @@ namespace {
 
     constexpr TestCase test_cases[] = {
         {"ready"sv, Tests::ready},
+        {"block_write"sv, Tests::block_write},
+        {"block_verify"sv, Tests::block_verify},
+        {"echo_channels"sv, Tests::echo_channels},
         {"base"sv, Tests::base_self_test},
         {"heap"sv, Tests::heap},
         {"runtime"sv, Tests::runtime},
@@ -206,6 +217,19 @@ namespace {
         {"stack_overflow"sv, Tests::deliberate_stack_overflow},
         {"null_call"sv, Tests::deliberate_null_call},
         {"verify_failure"sv, Tests::deliberate_verify_failure},
+        {"memory_frames"sv, Tests::memory_frames},
+        {"memory_mapping"sv, Tests::memory_mapping},
+        {"memory_dirty"sv, Tests::memory_dirty},
+        {"memory_heap"sv, Tests::memory_heap},
+        {"fault_hook"sv, Tests::fault_hook},
+        {"fault_hook_unhandled"sv, Tests::fault_hook_unhandled},
+        {"screen_pattern"sv, Tests::screen_pattern},
+        {"input_echo"sv, Tests::input_echo},
+        {"sleep"sv, ThreadTests::sleep},
+        {"threads"sv, ThreadTests::threads},
+        {"condition"sv, ThreadTests::condition},
+        {"safepoint"sv, ThreadTests::safepoint},
+        {"rtc"sv, ThreadTests::rtc},
     };
 
 } // namespace

@@ -22,6 +22,19 @@ namespace {
         return reinterpret_cast<T const*>(physical_address);
     }
 
+    void add_memory_range(BootInformation& information, u64 base, u64 length)
+    {
+        information.usable_memory_bytes += length;
+        if (information.memory_range_count < BootInformation::memory_range_capacity)
+            information.memory_ranges[information.memory_range_count++] = {base, length};
+    }
+
+    void add_boot_structure(BootInformation& information, u64 base, u64 length)
+    {
+        if (base != 0 && information.boot_structure_count < BootInformation::boot_structure_capacity)
+            information.boot_structures[information.boot_structure_count++] = {base, length};
+    }
+
     StringView copy_command_line(u64 physical_address)
     {
         auto const* text = physical_pointer<char>(physical_address);
@@ -65,22 +78,27 @@ namespace {
         auto const* multiboot = physical_pointer<MultibootInformation>(address);
         if (!multiboot)
             return;
-        if (multiboot->flags & multiboot_has_command_line)
+        add_boot_structure(information, address, sizeof(MultibootInformation));
+        if (multiboot->flags & multiboot_has_command_line) {
             information.command_line = copy_command_line(multiboot->command_line);
+            add_boot_structure(information, multiboot->command_line, information.command_line.length() + 1);
+        }
         if (multiboot->flags & multiboot_has_memory_map) {
             u64 position = multiboot->memory_map_address;
             u64 end = position + multiboot->memory_map_length;
+            add_boot_structure(information, position, multiboot->memory_map_length);
             while (position < end) {
                 auto const* range = physical_pointer<MultibootMemoryRange>(position);
                 if (!range)
                     break;
                 if (range->type == memory_type_ram)
-                    information.usable_memory_bytes += range->length;
+                    add_memory_range(information, range->base, range->length);
                 position += range->size + sizeof(range->size);
             }
         } else if (multiboot->flags & multiboot_has_memory) {
-            information.usable_memory_bytes
-                = (static_cast<u64>(multiboot->memory_lower_kib) + multiboot->memory_upper_kib) * 1024;
+            // Lower memory from 0, upper memory from 1 MiB, as the multiboot specification says.
+            add_memory_range(information, 0, static_cast<u64>(multiboot->memory_lower_kib) * 1024);
+            add_memory_range(information, 1024 * 1024, static_cast<u64>(multiboot->memory_upper_kib) * 1024);
         }
     }
 
@@ -111,16 +129,20 @@ namespace {
         auto const* start = physical_pointer<PvhStartInformation>(address);
         if (!start || start->magic != PVH_START_INFO_MAGIC)
             return;
+        add_boot_structure(information, address, sizeof(PvhStartInformation));
         information.command_line = copy_command_line(start->command_line_address);
+        add_boot_structure(information, start->command_line_address, information.command_line.length() + 1);
         if (start->version < 1)
             return;
+        add_boot_structure(
+            information, start->memory_map_address, start->memory_map_entries * sizeof(PvhMemoryRange));
         for (u32 i = 0; i < start->memory_map_entries; ++i) {
             auto const* range
                 = physical_pointer<PvhMemoryRange>(start->memory_map_address + i * sizeof(PvhMemoryRange));
             if (!range)
                 break;
             if (range->type == memory_type_ram)
-                information.usable_memory_bytes += range->size;
+                add_memory_range(information, range->address, range->size);
         }
     }
 

@@ -17,12 +17,28 @@ enum class BootProtocol {
     Pvh,
 };
 
+// A span of physical memory: [base, base + length).
+struct PhysicalRange {
+    u64 base {0};
+    u64 length {0};
+};
+
 struct BootInformation {
     BootProtocol protocol {BootProtocol::Unknown};
     // As the loader gave it: QEMU's multiboot loader puts the kernel's path first.
     StringView command_line;
     // Sum of the RAM ranges of the memory map (0 when the loader gave none).
     u64 usable_memory_bytes {0};
+    // The RAM ranges of the loader's memory map (multiboot mmap or PVH memmap), in its order;
+    // ranges past the capacity are dropped.
+    static constexpr usize memory_range_capacity = 64;
+    PhysicalRange memory_ranges[memory_range_capacity];
+    usize memory_range_count {0};
+    // What the loader's own structures occupy (information block, memory map, command line),
+    // so the frame allocator leaves them alone.
+    static constexpr usize boot_structure_capacity = 8;
+    PhysicalRange boot_structures[boot_structure_capacity];
+    usize boot_structure_count {0};
 };
 
 // Arguments as Boot.S hands them to kernel_main().

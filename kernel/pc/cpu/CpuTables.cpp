@@ -140,6 +140,14 @@ void initialize_cpu_tables()
     asm volatile("lidt %0" : : "m"(pointer) : "memory");
 }
 
+namespace {
+    StackRangeCheck s_thread_stack_check;
+}
+
+void set_interrupt_gate(u8 vector, FlatPtr handler) { set_gate(vector, handler, 0); }
+
+void set_thread_stack_check(StackRangeCheck check) { s_thread_stack_check = check; }
+
 bool is_on_kernel_stack(FlatPtr address, usize length)
 {
     auto inside = [&](void const* bottom, void const* top) {
@@ -153,7 +161,7 @@ bool is_on_kernel_stack(FlatPtr address, usize length)
         if (inside(stack, stack + interrupt_stack_size))
             return true;
     }
-    return false;
+    return s_thread_stack_check && s_thread_stack_check(address, length);
 }
 
 } // namespace Kernel

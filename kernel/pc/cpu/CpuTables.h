@@ -17,4 +17,11 @@ void initialize_cpu_tables();
 // interrupt stack): the backtrace only follows frame pointers that pass this check.
 bool is_on_kernel_stack(FlatPtr address, usize length);
 
+// Points IDT entry `vector` at `handler` (an interrupt gate on the current stack).
+void set_interrupt_gate(u8 vector, FlatPtr handler);
+
+// Lets is_on_kernel_stack() also accept the stacks of kernel threads (the scheduler's).
+using StackRangeCheck = bool (*)(FlatPtr address, usize length);
+void set_thread_stack_check(StackRangeCheck);
+
 } // namespace Kernel

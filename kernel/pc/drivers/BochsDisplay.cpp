@@ -1,0 +1,283 @@
+/*
+ * kernel/pc/drivers/BochsDisplay.cpp: the Bochs VBE display (see BochsDisplay.h) and the
+ * pc implementation of kernel/hal/Screen.h.
+ *
+ * The DISPI interface: a register index and a 16-bit value. The mode is set with the
+ * display disabled, then enabled with the linear framebuffer on; QEMU then also switches
+ * the legacy VGA window to graphics, so the text console's writes to 0xB8000 no longer
+ * reach display memory (the log stays on COM1).
+ */
+#include <base/Log.h>
+#include <kernel/pc/boot/BootInformation.h>
+#include <kernel/pc/cpu/Io.h>
+#include <kernel/pc/drivers/BochsDisplay.h>
+
+namespace Kernel {
+
+namespace {
+
+    // FIXME: use the PCI enumeration of kernel/pc (the devices work) once it exists; until
+    // then configuration mechanism #1 on bus 0 is enough for QEMU's display.
+    inline u32 in32(u16 port)
+    {
+        u32 value;
+        asm volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+        return value;
+    }
+    inline void out16(u16 port, u16 value) { asm volatile("outw %0, %1" : : "a"(value), "Nd"(port)); }
+    inline u16 in16(u16 port)
+    {
+        u16 value;
+        asm volatile("inw %1, %0" : "=a"(value) : "Nd"(port));
+        return value;
+    }
+
+    constexpr u16 pci_address_port = 0xCF8;
+    constexpr u16 pci_data_port = 0xCFC;
+
+    u32 pci_read(u8 device, u8 function, u8 offset)
+    {
+        Cpu::out32(pci_address_port, 0x8000'0000u | (u32(device) << 11) | (u32(function) << 8) | (offset & 0xFC));
+        return in32(pci_data_port);
+    }
+
+    void pci_write(u8 device, u8 function, u8 offset, u32 value)
+    {
+        Cpu::out32(pci_address_port, 0x8000'0000u | (u32(device) << 11) | (u32(function) << 8) | (offset & 0xFC));
+        Cpu::out32(pci_data_port, value);
+    }
+
+    // The physical address of a memory BAR (0 when it is an I/O BAR or unassigned).
+    u64 pci_memory_bar(u8 device, u8 function, u8 index)
+    {
+        u8 offset = 0x10 + index * 4;
+        u32 low = pci_read(device, function, offset);
+        if (low & 1)
+            return 0;
+        u64 address = low & ~0xFu;
+        if (((low >> 1) & 3) == 2)
+            address |= u64(pci_read(device, function, offset + 4)) << 32;
+        return address;
+    }
+
+    constexpr u32 bochs_vendor_device = 0x1111'1234; // device 0x1111, vendor 0x1234
+
+    // DISPI registers.
+    enum class DispiRegister : u16 {
+        Id = 0,
+        XResolution = 1,
+        YResolution = 2,
+        BitsPerPixel = 3,
+        Enable = 4,
+        Bank = 5,
+        VirtualWidth = 6,
+        VirtualHeight = 7,
+        XOffset = 8,
+        YOffset = 9,
+        VideoMemory64KiB = 10,
+    };
+    constexpr u16 dispi_enabled = 0x01;
+    constexpr u16 dispi_get_capabilities = 0x02;
+    constexpr u16 dispi_linear_framebuffer = 0x40;
+    constexpr u16 dispi_id_first = 0xB0C0;
+    constexpr u16 dispi_id_last = 0xB0CF;
+    constexpr u16 dispi_index_port = 0x1CE;
+    constexpr u16 dispi_data_port = 0x1CF;
+    constexpr usize dispi_mmio_offset = 0x500;
+
+    // The identity map of physical 0..4 GiB from the boot page tables.
+    // FIXME: map the framebuffer and the MMIO BAR through the memory manager (write-combining
+    // for the framebuffer) once kernel/pc has one.
+    constexpr u64 identity_mapped_limit = 4ull * 1024 * 1024 * 1024;
+
+    class Dispi {
+    public:
+        void use_ports() { m_registers = nullptr; }
+        void use_mmio(u64 physical) { m_registers = reinterpret_cast<u16 volatile*>(physical + dispi_mmio_offset); }
+        bool uses_mmio() const { return m_registers != nullptr; }
+
+        u16 read(DispiRegister index) const
+        {
+            if (m_registers)
+                return m_registers[static_cast<u16>(index)];
+            out16(dispi_index_port, static_cast<u16>(index));
+            return in16(dispi_data_port);
+        }
+        void write(DispiRegister index, u16 value) const
+        {
+            if (m_registers) {
+                m_registers[static_cast<u16>(index)] = value;
+                return;
+            }
+            out16(dispi_index_port, static_cast<u16>(index));
+            out16(dispi_data_port, value);
+        }
+
+    private:
+        u16 volatile* m_registers {nullptr};
+    };
+
+    struct Display {
+        bool found {false};
+        Dispi dispi;
+        u64 framebuffer_physical {0};
+        u64 video_memory_bytes {0};
+        Hal::ScreenSize maximum;
+        // The size from the command line, set by the first Hal::framebuffer() call.
+        Hal::ScreenSize initial_size;
+        bool mode_set {false};
+        Optional<Hal::Framebuffer> framebuffer;
+    };
+    Display s_display; // constructed by kernel_main() before initialize_screen()
+
+    ErrorOr<void> find_display()
+    {
+        for (u8 device = 0; device < 32; ++device) {
+            for (u8 function = 0; function < 8; ++function) {
+                u32 identity = pci_read(device, function, 0);
+                if (identity == 0xFFFF'FFFF) {
+                    if (function == 0)
+                        break;
+                    continue;
+                }
+                if (identity != bochs_vendor_device)
+                    continue;
+                u64 framebuffer = pci_memory_bar(device, function, 0);
+                if (framebuffer == 0 || framebuffer >= identity_mapped_limit)
+                    return Error::from_string_literal("the Bochs display's framebuffer BAR is unassigned or above 4 GiB");
+                // Memory space decoding on (the firmware normally did it).
+                u32 command = pci_read(device, function, 4);
+                pci_write(device, function, 4, (command & 0xFFFF) | 0x2);
+                s_display.framebuffer_physical = framebuffer;
+                u64 mmio = pci_memory_bar(device, function, 2);
+                if (mmio != 0 && mmio < identity_mapped_limit)
+                    s_display.dispi.use_mmio(mmio);
+                else
+                    s_display.dispi.use_ports();
+                u16 id = s_display.dispi.read(DispiRegister::Id);
+                if (id < dispi_id_first || id > dispi_id_last)
+                    return Error::from_string_literal("the Bochs display does not answer with a DISPI identifier");
+                s_display.video_memory_bytes = u64(s_display.dispi.read(DispiRegister::VideoMemory64KiB)) * 64 * 1024;
+                // With the capabilities bit set, the resolution registers read as the maxima.
+                u16 enable = s_display.dispi.read(DispiRegister::Enable);
+                s_display.dispi.write(DispiRegister::Enable, enable | dispi_get_capabilities);
+                s_display.maximum.width = s_display.dispi.read(DispiRegister::XResolution);
+                s_display.maximum.height = s_display.dispi.read(DispiRegister::YResolution);
+                s_display.dispi.write(DispiRegister::Enable, enable);
+                s_display.found = true;
+                logln("screen: Bochs display at pci 00:{:02x}.{}, framebuffer {:#x} ({} KiB), registers through {}",
+                    device, function, framebuffer, s_display.video_memory_bytes >> 10,
+                    s_display.dispi.uses_mmio() ? "mmio"sv : "i/o ports"sv);
+                return {};
+            }
+        }
+        return Error::from_string_literal("no Bochs VBE display (PCI 1234:1111): run QEMU with -vga std or -device bochs-display");
+    }
+
+    Optional<Hal::ScreenSize> parse_screen_size(StringView text)
+    {
+        auto separator = text.find('x');
+        if (!separator.has_value())
+            return {};
+        auto width = text.substring_view(0, *separator).to_uint<u32>();
+        auto height = text.substring_view(*separator + 1).to_uint<u32>();
+        if (!width.has_value() || !height.has_value())
+            return {};
+        return Hal::ScreenSize {*width, *height};
+    }
+
+} // namespace
+
+void initialize_screen(StringView command_line)
+{
+    Hal::ScreenSize size {1024, 768};
+    if (auto text = command_line_value(command_line, "screen"sv); text.has_value()) {
+        auto requested = parse_screen_size(*text);
+        if (requested.has_value())
+            size = *requested;
+        else
+            logln("screen: ignoring 'screen={}': expected WIDTHxHEIGHT such as 800x600", *text);
+    }
+    if (auto found = find_display(); found.is_error()) {
+        logln("screen: none: {}", found.error());
+        return;
+    }
+    s_display.initial_size = size;
+    logln("screen: {}x{} (up to {}x{}) when first used; the text console shows the log until then", size.width,
+        size.height, s_display.maximum.width, s_display.maximum.height);
+}
+
+Hal::ScreenSize screen_size()
+{
+    if (s_display.framebuffer.has_value())
+        return {s_display.framebuffer->width, s_display.framebuffer->height};
+    if (s_display.found)
+        return s_display.initial_size;
+    return {1024, 768};
+}
+
+} // namespace Kernel
+
+namespace Hal {
+
+using Kernel::DispiRegister;
+using Kernel::s_display;
+
+Optional<Framebuffer> framebuffer()
+{
+    if (s_display.found && !s_display.mode_set) {
+        s_display.mode_set = true;
+        auto size = s_display.initial_size;
+        if (auto result = set_screen_mode(size); result.is_error())
+            logln("screen: cannot show {}x{}: {}", size.width, size.height, result.error());
+    }
+    return s_display.framebuffer;
+}
+
+ErrorOr<Framebuffer> set_screen_mode(ScreenSize size)
+{
+    if (!s_display.found)
+        return Error::from_string_literal("this machine has no screen");
+    if (size.width == 0 || size.height == 0 || size.width > s_display.maximum.width
+        || size.height > s_display.maximum.height || size.width % 8 != 0)
+        return Error::from_string_literal("the display cannot show that size (width a multiple of 8, within its maximum)");
+    if (u64(size.width) * size.height * sizeof(Pixel) > s_display.video_memory_bytes)
+        return Error::from_string_literal("the display memory is too small for that size");
+
+    auto const& dispi = s_display.dispi;
+    s_display.mode_set = true;
+    s_display.framebuffer = {};
+    dispi.write(DispiRegister::Enable, 0);
+    dispi.write(DispiRegister::XResolution, static_cast<u16>(size.width));
+    dispi.write(DispiRegister::YResolution, static_cast<u16>(size.height));
+    dispi.write(DispiRegister::BitsPerPixel, 32);
+    dispi.write(DispiRegister::VirtualWidth, static_cast<u16>(size.width));
+    dispi.write(DispiRegister::VirtualHeight, static_cast<u16>(size.height));
+    dispi.write(DispiRegister::XOffset, 0);
+    dispi.write(DispiRegister::YOffset, 0);
+    dispi.write(DispiRegister::Bank, 0);
+    dispi.write(DispiRegister::Enable, Kernel::dispi_enabled | Kernel::dispi_linear_framebuffer);
+
+    if (dispi.read(DispiRegister::XResolution) != size.width || dispi.read(DispiRegister::YResolution) != size.height
+        || dispi.read(DispiRegister::BitsPerPixel) != 32)
+        return Error::from_string_literal("the display did not take the mode");
+
+    Framebuffer framebuffer;
+    framebuffer.pixels = reinterpret_cast<Pixel*>(s_display.framebuffer_physical);
+    framebuffer.width = size.width;
+    framebuffer.height = size.height;
+    // The display may round the virtual width up; rows are that far apart.
+    framebuffer.stride = dispi.read(DispiRegister::VirtualWidth);
+    s_display.framebuffer = framebuffer;
+    logln("screen: {}x{} 32 bpp, stride {} pixels", framebuffer.width, framebuffer.height, framebuffer.stride);
+    return framebuffer;
+}
+
+void present(Span<Rect const>)
+{
+    // The framebuffer is the display memory: everything drawn is already visible. The
+    // barrier keeps the compiler from sinking stores to it past this call.
+    asm volatile("" : : : "memory");
+}
+
+} // namespace Hal

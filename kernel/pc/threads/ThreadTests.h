@@ -1,0 +1,26 @@
+/*
+ * kernel/pc/threads/ThreadTests.h: in-kernel tests of interrupts, time and threads
+ * (`test=NAME`, run from the boot thread):
+ *
+ *     sleep       logs "sleep: start", sleeps 100 ms, logs "sleep: end" (the system test
+ *                 times the two lines with the host clock); a periodic Hal::Timer ticks
+ *     threads     two threads share a counter under a Hal::Mutex, 10^6 increments, and must
+ *                 take turns (preemption); the log shows them alternating
+ *     condition   two threads play ping-pong through a condition variable, 1000 rounds
+ *     safepoint   a group of three threads (running, sleeping, waiting on an event) is
+ *                 stopped at a safepoint, stays stopped, resumes, and is joined
+ *     rtc         the RTC gives a plausible date (year >= 2024)
+ */
+#pragma once
+
+#include <kernel/pc/Tests.h>
+
+namespace Kernel::ThreadTests {
+
+TestVerdict sleep();
+TestVerdict threads();
+TestVerdict condition();
+TestVerdict safepoint();
+TestVerdict rtc();
+
+} // namespace Kernel::ThreadTests
