@@ -4,7 +4,8 @@
  *
  * Drivers of the port (pc: PS/2 keyboard and mouse, virtio-input tablet and keyboard;
  * hosted: the Qt window or a test) put events in; next_input_event() takes the oldest one
- * out. When the queue is full, new events are dropped and counted (dropped_input_events()).
+ * out, and a Hal::Event set with set_input_wake_up() says when to look. When the queue is
+ * full, new events are dropped and counted (dropped_input_events()).
  * Absolute pointer positions are in screen pixels of the current mode (Screen.h).
  *
  * Key codes name physical keys by their US-layout legend; the list is declared once below
@@ -17,115 +18,116 @@
 #include <base/Optional.h>
 #include <base/StringView.h>
 #include <base/Types.h>
+#include <kernel/hal/Threads.h>
 
 namespace Hal {
 
 // KEY(Name, "name", unshifted character, shifted character)
-#define ENUMERATE_KEY_CODES(KEY)                \
-    KEY(Unknown, "unknown", 0, 0)               \
-    KEY(A, "a", 'a', 'A')                       \
-    KEY(B, "b", 'b', 'B')                       \
-    KEY(C, "c", 'c', 'C')                       \
-    KEY(D, "d", 'd', 'D')                       \
-    KEY(E, "e", 'e', 'E')                       \
-    KEY(F, "f", 'f', 'F')                       \
-    KEY(G, "g", 'g', 'G')                       \
-    KEY(H, "h", 'h', 'H')                       \
-    KEY(I, "i", 'i', 'I')                       \
-    KEY(J, "j", 'j', 'J')                       \
-    KEY(K, "k", 'k', 'K')                       \
-    KEY(L, "l", 'l', 'L')                       \
-    KEY(M, "m", 'm', 'M')                       \
-    KEY(N, "n", 'n', 'N')                       \
-    KEY(O, "o", 'o', 'O')                       \
-    KEY(P, "p", 'p', 'P')                       \
-    KEY(Q, "q", 'q', 'Q')                       \
-    KEY(R, "r", 'r', 'R')                       \
-    KEY(S, "s", 's', 'S')                       \
-    KEY(T, "t", 't', 'T')                       \
-    KEY(U, "u", 'u', 'U')                       \
-    KEY(V, "v", 'v', 'V')                       \
-    KEY(W, "w", 'w', 'W')                       \
-    KEY(X, "x", 'x', 'X')                       \
-    KEY(Y, "y", 'y', 'Y')                       \
-    KEY(Z, "z", 'z', 'Z')                       \
-    KEY(Digit1, "1", '1', '!')                  \
-    KEY(Digit2, "2", '2', '@')                  \
-    KEY(Digit3, "3", '3', '#')                  \
-    KEY(Digit4, "4", '4', '$')                  \
-    KEY(Digit5, "5", '5', '%')                  \
-    KEY(Digit6, "6", '6', '^')                  \
-    KEY(Digit7, "7", '7', '&')                  \
-    KEY(Digit8, "8", '8', '*')                  \
-    KEY(Digit9, "9", '9', '(')                  \
-    KEY(Digit0, "0", '0', ')')                  \
-    KEY(Enter, "enter", '\n', '\n')             \
-    KEY(Escape, "escape", 0x1b, 0x1b)           \
-    KEY(Backspace, "backspace", '\b', '\b')     \
-    KEY(Tab, "tab", '\t', '\t')                 \
-    KEY(Space, "space", ' ', ' ')               \
-    KEY(Minus, "minus", '-', '_')               \
-    KEY(Equal, "equal", '=', '+')               \
-    KEY(LeftBracket, "left_bracket", '[', '{')  \
-    KEY(RightBracket, "right_bracket", ']', '}') \
-    KEY(Backslash, "backslash", '\\', '|')      \
-    KEY(Semicolon, "semicolon", ';', ':')       \
-    KEY(Apostrophe, "apostrophe", '\'', '"')    \
-    KEY(Grave, "grave", '`', '~')               \
-    KEY(Comma, "comma", ',', '<')               \
-    KEY(Period, "period", '.', '>')             \
-    KEY(Slash, "slash", '/', '?')               \
-    KEY(CapsLock, "caps_lock", 0, 0)            \
-    KEY(F1, "f1", 0, 0)                         \
-    KEY(F2, "f2", 0, 0)                         \
-    KEY(F3, "f3", 0, 0)                         \
-    KEY(F4, "f4", 0, 0)                         \
-    KEY(F5, "f5", 0, 0)                         \
-    KEY(F6, "f6", 0, 0)                         \
-    KEY(F7, "f7", 0, 0)                         \
-    KEY(F8, "f8", 0, 0)                         \
-    KEY(F9, "f9", 0, 0)                         \
-    KEY(F10, "f10", 0, 0)                       \
-    KEY(F11, "f11", 0, 0)                       \
-    KEY(F12, "f12", 0, 0)                       \
-    KEY(PrintScreen, "print_screen", 0, 0)      \
-    KEY(ScrollLock, "scroll_lock", 0, 0)        \
-    KEY(Pause, "pause", 0, 0)                   \
-    KEY(Insert, "insert", 0, 0)                 \
-    KEY(Home, "home", 0, 0)                     \
-    KEY(PageUp, "page_up", 0, 0)                \
-    KEY(Delete, "delete", 0x7f, 0x7f)           \
-    KEY(End, "end", 0, 0)                       \
-    KEY(PageDown, "page_down", 0, 0)            \
-    KEY(Right, "right", 0, 0)                   \
-    KEY(Left, "left", 0, 0)                     \
-    KEY(Down, "down", 0, 0)                     \
-    KEY(Up, "up", 0, 0)                         \
-    KEY(NumLock, "num_lock", 0, 0)              \
-    KEY(KeypadSlash, "keypad_slash", '/', '/')  \
-    KEY(KeypadAsterisk, "keypad_asterisk", '*', '*') \
-    KEY(KeypadMinus, "keypad_minus", '-', '-')  \
-    KEY(KeypadPlus, "keypad_plus", '+', '+')    \
-    KEY(KeypadEnter, "keypad_enter", '\n', '\n') \
-    KEY(Keypad1, "keypad_1", '1', '1')          \
-    KEY(Keypad2, "keypad_2", '2', '2')          \
-    KEY(Keypad3, "keypad_3", '3', '3')          \
-    KEY(Keypad4, "keypad_4", '4', '4')          \
-    KEY(Keypad5, "keypad_5", '5', '5')          \
-    KEY(Keypad6, "keypad_6", '6', '6')          \
-    KEY(Keypad7, "keypad_7", '7', '7')          \
-    KEY(Keypad8, "keypad_8", '8', '8')          \
-    KEY(Keypad9, "keypad_9", '9', '9')          \
-    KEY(Keypad0, "keypad_0", '0', '0')          \
-    KEY(KeypadPeriod, "keypad_period", '.', '.') \
-    KEY(LeftShift, "left_shift", 0, 0)          \
-    KEY(RightShift, "right_shift", 0, 0)        \
-    KEY(LeftControl, "left_control", 0, 0)      \
-    KEY(RightControl, "right_control", 0, 0)    \
-    KEY(LeftAlt, "left_alt", 0, 0)              \
-    KEY(RightAlt, "right_alt", 0, 0)            \
-    KEY(LeftSuper, "left_super", 0, 0)          \
-    KEY(RightSuper, "right_super", 0, 0)        \
+#define ENUMERATE_KEY_CODES(KEY)                                                                             \
+    KEY(Unknown, "unknown", 0, 0)                                                                            \
+    KEY(A, "a", 'a', 'A')                                                                                    \
+    KEY(B, "b", 'b', 'B')                                                                                    \
+    KEY(C, "c", 'c', 'C')                                                                                    \
+    KEY(D, "d", 'd', 'D')                                                                                    \
+    KEY(E, "e", 'e', 'E')                                                                                    \
+    KEY(F, "f", 'f', 'F')                                                                                    \
+    KEY(G, "g", 'g', 'G')                                                                                    \
+    KEY(H, "h", 'h', 'H')                                                                                    \
+    KEY(I, "i", 'i', 'I')                                                                                    \
+    KEY(J, "j", 'j', 'J')                                                                                    \
+    KEY(K, "k", 'k', 'K')                                                                                    \
+    KEY(L, "l", 'l', 'L')                                                                                    \
+    KEY(M, "m", 'm', 'M')                                                                                    \
+    KEY(N, "n", 'n', 'N')                                                                                    \
+    KEY(O, "o", 'o', 'O')                                                                                    \
+    KEY(P, "p", 'p', 'P')                                                                                    \
+    KEY(Q, "q", 'q', 'Q')                                                                                    \
+    KEY(R, "r", 'r', 'R')                                                                                    \
+    KEY(S, "s", 's', 'S')                                                                                    \
+    KEY(T, "t", 't', 'T')                                                                                    \
+    KEY(U, "u", 'u', 'U')                                                                                    \
+    KEY(V, "v", 'v', 'V')                                                                                    \
+    KEY(W, "w", 'w', 'W')                                                                                    \
+    KEY(X, "x", 'x', 'X')                                                                                    \
+    KEY(Y, "y", 'y', 'Y')                                                                                    \
+    KEY(Z, "z", 'z', 'Z')                                                                                    \
+    KEY(Digit1, "1", '1', '!')                                                                               \
+    KEY(Digit2, "2", '2', '@')                                                                               \
+    KEY(Digit3, "3", '3', '#')                                                                               \
+    KEY(Digit4, "4", '4', '$')                                                                               \
+    KEY(Digit5, "5", '5', '%')                                                                               \
+    KEY(Digit6, "6", '6', '^')                                                                               \
+    KEY(Digit7, "7", '7', '&')                                                                               \
+    KEY(Digit8, "8", '8', '*')                                                                               \
+    KEY(Digit9, "9", '9', '(')                                                                               \
+    KEY(Digit0, "0", '0', ')')                                                                               \
+    KEY(Enter, "enter", '\n', '\n')                                                                          \
+    KEY(Escape, "escape", 0x1b, 0x1b)                                                                        \
+    KEY(Backspace, "backspace", '\b', '\b')                                                                  \
+    KEY(Tab, "tab", '\t', '\t')                                                                              \
+    KEY(Space, "space", ' ', ' ')                                                                            \
+    KEY(Minus, "minus", '-', '_')                                                                            \
+    KEY(Equal, "equal", '=', '+')                                                                            \
+    KEY(LeftBracket, "left_bracket", '[', '{')                                                               \
+    KEY(RightBracket, "right_bracket", ']', '}')                                                             \
+    KEY(Backslash, "backslash", '\\', '|')                                                                   \
+    KEY(Semicolon, "semicolon", ';', ':')                                                                    \
+    KEY(Apostrophe, "apostrophe", '\'', '"')                                                                 \
+    KEY(Grave, "grave", '`', '~')                                                                            \
+    KEY(Comma, "comma", ',', '<')                                                                            \
+    KEY(Period, "period", '.', '>')                                                                          \
+    KEY(Slash, "slash", '/', '?')                                                                            \
+    KEY(CapsLock, "caps_lock", 0, 0)                                                                         \
+    KEY(F1, "f1", 0, 0)                                                                                      \
+    KEY(F2, "f2", 0, 0)                                                                                      \
+    KEY(F3, "f3", 0, 0)                                                                                      \
+    KEY(F4, "f4", 0, 0)                                                                                      \
+    KEY(F5, "f5", 0, 0)                                                                                      \
+    KEY(F6, "f6", 0, 0)                                                                                      \
+    KEY(F7, "f7", 0, 0)                                                                                      \
+    KEY(F8, "f8", 0, 0)                                                                                      \
+    KEY(F9, "f9", 0, 0)                                                                                      \
+    KEY(F10, "f10", 0, 0)                                                                                    \
+    KEY(F11, "f11", 0, 0)                                                                                    \
+    KEY(F12, "f12", 0, 0)                                                                                    \
+    KEY(PrintScreen, "print_screen", 0, 0)                                                                   \
+    KEY(ScrollLock, "scroll_lock", 0, 0)                                                                     \
+    KEY(Pause, "pause", 0, 0)                                                                                \
+    KEY(Insert, "insert", 0, 0)                                                                              \
+    KEY(Home, "home", 0, 0)                                                                                  \
+    KEY(PageUp, "page_up", 0, 0)                                                                             \
+    KEY(Delete, "delete", 0x7f, 0x7f)                                                                        \
+    KEY(End, "end", 0, 0)                                                                                    \
+    KEY(PageDown, "page_down", 0, 0)                                                                         \
+    KEY(Right, "right", 0, 0)                                                                                \
+    KEY(Left, "left", 0, 0)                                                                                  \
+    KEY(Down, "down", 0, 0)                                                                                  \
+    KEY(Up, "up", 0, 0)                                                                                      \
+    KEY(NumLock, "num_lock", 0, 0)                                                                           \
+    KEY(KeypadSlash, "keypad_slash", '/', '/')                                                               \
+    KEY(KeypadAsterisk, "keypad_asterisk", '*', '*')                                                         \
+    KEY(KeypadMinus, "keypad_minus", '-', '-')                                                               \
+    KEY(KeypadPlus, "keypad_plus", '+', '+')                                                                 \
+    KEY(KeypadEnter, "keypad_enter", '\n', '\n')                                                             \
+    KEY(Keypad1, "keypad_1", '1', '1')                                                                       \
+    KEY(Keypad2, "keypad_2", '2', '2')                                                                       \
+    KEY(Keypad3, "keypad_3", '3', '3')                                                                       \
+    KEY(Keypad4, "keypad_4", '4', '4')                                                                       \
+    KEY(Keypad5, "keypad_5", '5', '5')                                                                       \
+    KEY(Keypad6, "keypad_6", '6', '6')                                                                       \
+    KEY(Keypad7, "keypad_7", '7', '7')                                                                       \
+    KEY(Keypad8, "keypad_8", '8', '8')                                                                       \
+    KEY(Keypad9, "keypad_9", '9', '9')                                                                       \
+    KEY(Keypad0, "keypad_0", '0', '0')                                                                       \
+    KEY(KeypadPeriod, "keypad_period", '.', '.')                                                             \
+    KEY(LeftShift, "left_shift", 0, 0)                                                                       \
+    KEY(RightShift, "right_shift", 0, 0)                                                                     \
+    KEY(LeftControl, "left_control", 0, 0)                                                                   \
+    KEY(RightControl, "right_control", 0, 0)                                                                 \
+    KEY(LeftAlt, "left_alt", 0, 0)                                                                           \
+    KEY(RightAlt, "right_alt", 0, 0)                                                                         \
+    KEY(LeftSuper, "left_super", 0, 0)                                                                       \
+    KEY(RightSuper, "right_super", 0, 0)                                                                     \
     KEY(Menu, "menu", 0, 0)
 
 enum class KeyCode : u16 {
@@ -183,8 +185,9 @@ Optional<InputEvent> next_input_event();
 // How many events were dropped because the queue was full, since the start.
 u64 dropped_input_events();
 
-// FIXME: a Hal::Event (kernel/hal/Threads.h) signalled when an event is queued, so readers
-// need not poll; until then readers call next_input_event() periodically.
+// Makes the port signal `wake_up` whenever it queues an event (nullptr stops it). The reader
+// waits on it and then takes events with next_input_event() until there are none left.
+void set_input_wake_up(Event* wake_up);
 
 namespace Detail {
     struct KeyInformation {

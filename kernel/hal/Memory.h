@@ -106,6 +106,8 @@ struct PageState {
     Protection protection {Protection::ReadOnly};
     Executable executable {Executable::No};
     bool dirty {false};
+    // The frame mapped there: the given one for map_frame() pages; for map_zeroed() pages the
+    // port's own (pc) or 0 when the port has no frame for them (hosted: anonymous memory).
     FrameAddress frame {0};
 };
 
@@ -134,8 +136,8 @@ enum class FaultResolution : u8 {
 // the mapping functions above but must not block. pc: interrupts are off.
 using FaultHandler = FaultResolution (*)(void* context, FlatPtr address, FaultAccess);
 
-// Calls `handler` for faults inside `range` (one handler per range, ranges must not overlap;
-// a small fixed number of them, Busy when full).
+// Calls `handler` for faults inside `range`, a range from reserve_range*() (one handler per
+// range; AlreadyExists when it has one, Busy when the port's small table is full).
 ErrorOr<void> register_fault_handler(VirtualRange, FaultHandler, void* context);
 
 // Removes the handler registered for a range with this base.

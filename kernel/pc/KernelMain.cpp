@@ -90,7 +90,7 @@ extern "C" [[noreturn]] void kernel_main(u32 protocol, u32 information_physical_
     Interrupts::initialize();
     Time::initialize();
     Scheduler::initialize();
-    initialize_devices();
+    initialize_devices(boot.command_line);
     initialize_screen_and_input(boot.command_line);
     logln("ready in {} ms", BootClock::milliseconds_since_entry());
 

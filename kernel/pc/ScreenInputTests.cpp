@@ -2,8 +2,9 @@
  * kernel/pc/ScreenInputTests.cpp: the screen and input tests (see ScreenInputTests.h).
  */
 #include <base/Log.h>
+#include <kernel/hal/Threads.h>
+#include <kernel/hal/Time.h>
 #include <kernel/pc/ScreenInputTests.h>
-#include <kernel/pc/cpu/Io.h>
 
 namespace Kernel::Tests {
 
@@ -26,16 +27,23 @@ namespace {
         return "unknown"sv;
     }
 
-    StringView state_name(Hal::KeyState state) { return state == Hal::KeyState::Pressed ? "pressed"sv : "released"sv; }
+    StringView state_name(Hal::KeyState state)
+    {
+        return state == Hal::KeyState::Pressed ? "pressed"sv : "released"sv;
+    }
 
-    // Waits for the next event; spins, since input may be polled.
-    // FIXME: wait on the input Hal::Event once kernel/hal/Threads.h has it.
+    // Waits for the next event: woken by the queue, and every 10 ms anyway for the devices
+    // that are polled (no interrupt routed), which next_input_event() polls.
     Hal::InputEvent wait_for_input_event()
     {
+        Hal::Event wake_up;
+        Hal::set_input_wake_up(&wake_up);
         for (;;) {
-            if (auto event = Hal::next_input_event(); event.has_value())
+            if (auto event = Hal::next_input_event(); event.has_value()) {
+                Hal::set_input_wake_up(nullptr);
                 return *event;
-            Cpu::pause();
+            }
+            (void)wake_up.wait(Hal::monotonic_nanoseconds() + 10'000'000);
         }
     }
 
@@ -43,9 +51,9 @@ namespace {
 
 Hal::Pixel screen_pattern_pixel(u32 x, u32 y, u32 width, u32 height)
 {
-    constexpr Hal::Pixel bars[] = {
-        Hal::rgb(255, 255, 255), Hal::rgb(255, 255, 0), Hal::rgb(0, 255, 255), Hal::rgb(0, 255, 0),
-        Hal::rgb(255, 0, 255), Hal::rgb(255, 0, 0), Hal::rgb(0, 0, 255), Hal::rgb(0, 0, 0)};
+    constexpr Hal::Pixel bars[]
+        = {Hal::rgb(255, 255, 255), Hal::rgb(255, 255, 0), Hal::rgb(0, 255, 255), Hal::rgb(0, 255, 0),
+            Hal::rgb(255, 0, 255), Hal::rgb(255, 0, 0), Hal::rgb(0, 0, 255), Hal::rgb(0, 0, 0)};
     u32 band = height / 4;
     if (y < band)
         return bars[x * 8 / width];
@@ -64,7 +72,8 @@ void log_input_event(Hal::InputEvent const& event)
             Hal::Modifiers bit;
             StringView name;
         } modifier_names[] = {{Hal::ModifierShift, "shift"sv}, {Hal::ModifierControl, "control"sv},
-            {Hal::ModifierAlt, "alt"sv}, {Hal::ModifierSuper, "super"sv}, {Hal::ModifierCapsLock, "caps_lock"sv}};
+            {Hal::ModifierAlt, "alt"sv}, {Hal::ModifierSuper, "super"sv},
+            {Hal::ModifierCapsLock, "caps_lock"sv}};
         for (auto const& modifier : modifier_names) {
             if (event.modifiers & modifier.bit)
                 modifiers.appendff("{}{}", modifiers.length() ? "+"sv : ""sv, modifier.name);
@@ -74,8 +83,9 @@ void log_input_event(Hal::InputEvent const& event)
             character.appendff("U+{:04X}", event.character);
         else
             character.appendff("none");
-        logln("input: key {} {} modifiers={} character={}", Hal::key_name(event.key), state_name(event.key_state),
-            modifiers.length() ? modifiers.string_view() : "none"sv, character.string_view());
+        logln("input: key {} {} modifiers={} character={}", Hal::key_name(event.key),
+            state_name(event.key_state), modifiers.length() ? modifiers.string_view() : "none"sv,
+            character.string_view());
         return;
     }
     case Hal::InputEventType::PointerAbsolute:
@@ -118,11 +128,12 @@ TestVerdict screen_pattern()
         logln("test screen_pattern: {} pixels read back wrong", wrong);
         return TestVerdict::Fail;
     }
-    logln("test screen_pattern: drawn {}x{}; press a key to finish", width, height);
+    logln("test screen_pattern: drawn {}x{}; press and release a key to finish", width, height);
     for (;;) {
         auto event = wait_for_input_event();
         log_input_event(event);
-        if (event.type == Hal::InputEventType::Key && event.key_state == Hal::KeyState::Pressed)
+        // On release, so the host's release still finds QEMU running.
+        if (event.type == Hal::InputEventType::Key && event.key_state == Hal::KeyState::Released)
             return TestVerdict::Pass;
     }
 }

@@ -3,7 +3,7 @@
  *
  *     screen_pattern  draws screen_pattern_pixel() over the whole screen, checks it reads
  *                     back, logs `test screen_pattern: drawn WxH` and passes at the first key
- *                     press (the host takes a screendump in between)
+ *                     release (the host takes a screendump in between)
  *     input_echo      logs every input event in the format of log_input_event() and passes
  *                     when Escape is released
  */

@@ -207,6 +207,8 @@ namespace {
         {"block_write"sv, Tests::block_write},
         {"block_verify"sv, Tests::block_verify},
         {"echo_channels"sv, Tests::echo_channels},
+        {"bench_block_write"sv, Tests::bench_block_write},
+        {"bench_channel_send"sv, Tests::bench_channel_send},
         {"base"sv, Tests::base_self_test},
         {"heap"sv, Tests::heap},
         {"runtime"sv, Tests::runtime},
@@ -223,6 +225,7 @@ namespace {
         {"memory_heap"sv, Tests::memory_heap},
         {"fault_hook"sv, Tests::fault_hook},
         {"fault_hook_unhandled"sv, Tests::fault_hook_unhandled},
+        {"memory_bench"sv, Tests::memory_bench},
         {"screen_pattern"sv, Tests::screen_pattern},
         {"input_echo"sv, Tests::input_echo},
         {"sleep"sv, ThreadTests::sleep},
@@ -230,6 +233,8 @@ namespace {
         {"condition"sv, ThreadTests::condition},
         {"safepoint"sv, ThreadTests::safepoint},
         {"rtc"sv, ThreadTests::rtc},
+        {"interrupts"sv, ThreadTests::interrupts},
+        {"thread_stack_overflow"sv, ThreadTests::thread_stack_overflow},
     };
 
 } // namespace

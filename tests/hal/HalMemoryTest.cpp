@@ -154,6 +154,16 @@ private slots:
         QCOMPARE(*word_at(range.base + 42 * page_size + 800), 42u);
         auto state = Hal::query(range.base + 42 * page_size);
         QVERIFY(state.has_value() && !state->dirty && state->protection == Hal::Protection::ReadWrite);
+        // Clearing many pages at once takes another path (one full TLB flush): same results.
+        for (usize page = 0; page < pages; ++page)
+            *word_at(range.base + page * page_size + 16) = page;
+        QVERIFY2(Hal::collect_dirty_pages(range.base, pages, bitmap, Hal::ClearDirty::Yes) == pages,
+            "every page dirty");
+        *word_at(range.base + 7 * page_size) = 7;
+        *word_at(range.base + 70 * page_size) = 70;
+        QVERIFY2(Hal::collect_dirty_pages(range.base, pages, bitmap, Hal::ClearDirty::Yes) == 2
+                && bitmap[0] == 1ull << 7 && bitmap[1] == 1ull << 6,
+            "exactly two pages after a full clear");
         Hal::release_range(range);
     }
 

@@ -5,7 +5,8 @@
 //   poll measured nothing and is repeated (at most 3 runs).
 // - threads: two threads, 10^6 mutex-protected increments, no lost update, and the log shows
 //   them alternating (preemption).
-// - condition: condition-variable ping-pong; safepoint: group stop/resume; rtc: a plausible date.
+// - condition: condition-variable ping-pong; safepoint: group stop/resume; rtc: a plausible date;
+//   interrupts: ISA IRQ 8 through the IOAPIC and a self-IPI on an allocated (MSI) vector.
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <tests/system/harness/SystemTest.h>
@@ -113,6 +114,33 @@ private slots:
         MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, test_timeout));
         MACHINE_VERIFY(machine,
             machine.wait_for_serial_text(QStringLiteral("phantom: safepoint: round 2 stopped at"), 1s));
+    }
+
+    void interrupts_reach_their_handlers()
+    {
+        QemuMachine machine(product_with(QStringLiteral("test=interrupts")));
+        MACHINE_VERIFY(machine, machine.start());
+        MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, test_timeout));
+        MACHINE_VERIFY(machine,
+            machine.wait_for_serial_text(
+                QStringLiteral("phantom: interrupts: self-ipi on allocated vector"), 1s));
+    }
+
+    // The guard page under a thread stack turns an overflow into a panic report whose backtrace
+    // walks the thread's own stack.
+    void thread_stack_overflow_hits_the_guard_page()
+    {
+        QemuMachine machine(product_with(QStringLiteral("test=thread_stack_overflow")));
+        MACHINE_VERIFY(machine, machine.start());
+        MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Panic, test_timeout));
+        MACHINE_VERIFY(machine,
+            machine.wait_for_serial_text(
+                QStringLiteral("phantom: PANIC: CPU exception 8 (double fault)"), 1s));
+        MACHINE_VERIFY(machine,
+            machine.wait_for_serial(
+                QRegularExpression(QStringLiteral("^phantom:   #\\d+ 0x[0-9a-f]+ thread_main\\+")), 1s));
+        MACHINE_CHECK(machine, !machine.serial_text().contains(QLatin1String("the thread came back")),
+            QStringLiteral("the overflowing thread returned"));
     }
 
     void rtc_gives_a_plausible_date()

@@ -8,10 +8,19 @@
 #include <kernel/hal/Channel.h>
 #include <kernel/pc/KernelHeap.h>
 #include <kernel/pc/devices/DeviceTests.h>
+#include <kernel/pc/devices/Devices.h>
 
 namespace Kernel::Tests {
 
 namespace {
+
+    u64 parameter(StringView key, u64 fallback)
+    {
+        auto text = device_parameter(key);
+        if (!text.has_value())
+            return fallback;
+        return text->to_uint<u64>().value_or(fallback);
+    }
 
     constexpr u64 pattern_seed = 0x5048'414E'544F'4D21ull;
     constexpr usize random_blocks = 64;
@@ -78,7 +87,10 @@ namespace {
         }
     };
 
-    void count_completion(Hal::BlockRequest& request) { __atomic_add_fetch(static_cast<u32*>(request.context), 1, __ATOMIC_RELAXED); }
+    void count_completion(Hal::BlockRequest& request)
+    {
+        __atomic_add_fetch(static_cast<u32*>(request.context), 1, __ATOMIC_RELAXED);
+    }
 
     bool read_and_check(Hal::BlockDevice& device, BlockList const& list, Buffers& buffers)
     {
@@ -128,8 +140,10 @@ namespace {
         logln("test: disk {} with {} blocks", device->name(), device->block_count());
         if (device->block_count() < 2 * run_blocks)
             return Error::from_string_literal("the disk is too small for the test");
-        buffers.single = static_cast<u8*>(KernelHeap::allocate_aligned((random_blocks + 1) * Hal::block_size, Hal::block_size));
-        buffers.run = static_cast<u8*>(KernelHeap::allocate_aligned(run_blocks * Hal::block_size, Hal::block_size));
+        buffers.single = static_cast<u8*>(
+            KernelHeap::allocate_aligned((random_blocks + 1) * Hal::block_size, Hal::block_size));
+        buffers.run
+            = static_cast<u8*>(KernelHeap::allocate_aligned(run_blocks * Hal::block_size, Hal::block_size));
         if (!buffers.single || !buffers.run)
             return Error::from_code(ErrorCode::OutOfMemory);
         return device;
@@ -178,7 +192,8 @@ TestVerdict block_write()
         logln("test: flush failed: {}", result.error());
         return TestVerdict::Fail;
     }
-    logln("test: wrote and flushed {} blocks and a run of {} at {}", random_blocks + 1, run_blocks, list.run_start);
+    logln("test: wrote and flushed {} blocks and a run of {} at {}", random_blocks + 1, run_blocks,
+        list.run_start);
 
     // Errors: past the end, straddling the end, no buffer.
     bool ok = true;
@@ -221,8 +236,7 @@ TestVerdict block_verify()
 
 TestVerdict echo_channels()
 {
-    // FIXME: take echo_bytes from the command line; the system test sends exactly 1 MiB.
-    constexpr u64 expected = 1024 * 1024;
+    u64 expected = parameter("echo_bytes"sv, 1024 * 1024);
     StringView names[] = {"com2"sv, "org.phantom.ide"sv};
     Hal::Channel* channels[2] {};
     for (usize i = 0; i < 2; ++i) {
@@ -275,6 +289,111 @@ TestVerdict echo_channels()
     while (Hal::monotonic_nanoseconds() < settle)
         channels[0]->wait(Hal::ChannelCondition::Readable, settle);
     logln("test: echoed {} bytes on com2 and {} on org.phantom.ide", echoed[0], echoed[1]);
+    return TestVerdict::Pass;
+}
+
+TestVerdict bench_block_write()
+{
+    auto prepared = Hal::system_block_device();
+    if (prepared.is_error()) {
+        logln("bench: {}", prepared.error());
+        return TestVerdict::Fail;
+    }
+    auto& device = *prepared.value();
+    u64 bytes = parameter("bench_mib"sv, 64) << 20;
+    u32 per_request = device.maximum_blocks_per_request();
+    u64 total_blocks = bytes / Hal::block_size;
+    if (total_blocks > device.block_count())
+        total_blocks = device.block_count();
+    constexpr usize in_flight = 8;
+    usize buffer_bytes = usize(per_request) * Hal::block_size;
+    u8* buffers[in_flight] {};
+    for (auto*& buffer : buffers) {
+        buffer = static_cast<u8*>(KernelHeap::allocate_aligned(buffer_bytes, Hal::block_size));
+        if (!buffer)
+            return TestVerdict::Fail;
+        for (usize i = 0; i < buffer_bytes; ++i)
+            buffer[i] = u8(i * 131 + 7);
+    }
+    Hal::BlockRequest requests[in_flight];
+    bool busy[in_flight] {};
+    u64 start = Hal::monotonic_nanoseconds();
+    u64 next_block = 0;
+    bool ok = true;
+    auto any_busy = [&] {
+        for (bool slot_busy : busy) {
+            if (slot_busy)
+                return true;
+        }
+        return false;
+    };
+    // Keep `in_flight` requests going, each as large as the device allows.
+    while (ok && (next_block < total_blocks || any_busy())) {
+        for (usize slot = 0; slot < in_flight; ++slot) {
+            if (busy[slot]) {
+                ok &= !device.wait(requests[slot]).is_error();
+                busy[slot] = false;
+            }
+            if (next_block < total_blocks) {
+                u64 count = total_blocks - next_block < per_request ? total_blocks - next_block : per_request;
+                requests[slot] = Hal::BlockRequest {};
+                requests[slot].operation = Hal::BlockOperation::Write;
+                requests[slot].block = next_block;
+                requests[slot].block_count = u32(count);
+                requests[slot].buffer = buffers[slot];
+                ok &= !device.submit(requests[slot]).is_error();
+                busy[slot] = ok;
+                next_block += count;
+            }
+        }
+    }
+    u64 written = Hal::monotonic_nanoseconds();
+    ok &= !device.transfer(Hal::BlockOperation::Flush, 0, 0, nullptr).is_error();
+    u64 flushed = Hal::monotonic_nanoseconds();
+    for (auto* buffer : buffers)
+        KernelHeap::free_aligned(buffer, Hal::block_size);
+    logln("bench: block write {} bytes in {} us, flush {} us, {} blocks per request, {} in flight",
+        total_blocks * Hal::block_size, (written - start) / 1000, (flushed - written) / 1000, per_request,
+        in_flight);
+    return ok ? TestVerdict::Pass : TestVerdict::Fail;
+}
+
+TestVerdict bench_channel_send()
+{
+    auto name = device_parameter("channel"sv).value_or("com2"sv);
+    u64 total = parameter("bench_bytes"sv, 1024 * 1024);
+    auto opened = Hal::open_channel(name);
+    if (opened.is_error()) {
+        logln("bench: channel {}: {}", name, opened.error());
+        return TestVerdict::Fail;
+    }
+    auto* channel = opened.value();
+    // The host says "go" with one byte once it listens (a chardev drops bytes before that).
+    logln("bench: {} waiting for the host", name);
+    channel->wait(Hal::ChannelCondition::Readable, Hal::no_deadline);
+    u8 go[16];
+    (void)channel->read(Bytes(go, sizeof(go)));
+
+    u8 chunk[4096];
+    for (usize i = 0; i < sizeof(chunk); ++i)
+        chunk[i] = u8('a' + i % 26);
+    u64 start = Hal::monotonic_nanoseconds();
+    u64 sent = 0;
+    while (sent < total) {
+        u64 want = total - sent < sizeof(chunk) ? total - sent : sizeof(chunk);
+        auto written = channel->write(ReadonlyBytes(chunk, usize(want)));
+        if (written.is_error())
+            return TestVerdict::Fail;
+        sent += written.value();
+        if (written.value() == 0)
+            channel->wait(Hal::ChannelCondition::Writable, Hal::no_deadline);
+    }
+    while (channel->pending_output() > 0)
+        channel->wait(Hal::ChannelCondition::Writable, Hal::monotonic_nanoseconds() + 1'000'000);
+    u64 elapsed = Hal::monotonic_nanoseconds() - start;
+    logln("bench: {} sent {} bytes in {} us", name, sent, elapsed / 1000);
+    // The host counts the bytes; wait for its "done" byte so nothing is cut off by the exit.
+    channel->wait(Hal::ChannelCondition::Readable, Hal::monotonic_nanoseconds() + 60'000'000'000ull);
     return TestVerdict::Pass;
 }
 

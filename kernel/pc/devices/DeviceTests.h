@@ -8,6 +8,13 @@
  *     block_verify   reads the same blocks back (the second boot on the same image)
  *     echo_channels  echoes every byte arriving on "com2" and "org.phantom.ide" until
  *                    `echo_bytes=N` (default 1 MiB) came back on each
+ *
+ * and two measurements for tests/bench/DevicesBenchmark.cpp (pass unless a device fails):
+ *
+ *     bench_block_write   writes `bench_mib=N` MiB (default 64) sequentially from block 0,
+ *                         8 maximal requests in flight, then flushes; logs the times
+ *     bench_channel_send  waits for one byte on `channel=NAME`, then sends `bench_bytes=N`
+ *                         (default 1 MiB) and logs the time; ends at the host's next byte
  */
 #pragma once
 
@@ -18,5 +25,7 @@ namespace Kernel::Tests {
 TestVerdict block_write();
 TestVerdict block_verify();
 TestVerdict echo_channels();
+TestVerdict bench_block_write();
+TestVerdict bench_channel_send();
 
 } // namespace Kernel::Tests

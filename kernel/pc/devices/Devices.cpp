@@ -6,6 +6,7 @@
 #include <kernel/hal/Block.h>
 #include <kernel/hal/Channel.h>
 #include <kernel/pc/KernelLog.h>
+#include <kernel/pc/boot/BootInformation.h>
 #include <kernel/pc/devices/Devices.h>
 #include <kernel/pc/devices/SerialChannel.h>
 #include <kernel/pc/pci/Pci.h>
@@ -39,11 +40,15 @@ namespace {
     constinit SerialChannel* s_com2 = nullptr;
     constinit Virtio::VirtioBlock* s_block = nullptr;
     constinit Virtio::VirtioConsole* s_console = nullptr;
+    constinit StringView s_command_line;
 
 } // namespace
 
-void initialize_devices()
+Optional<StringView> device_parameter(StringView key) { return command_line_value(s_command_line, key); }
+
+void initialize_devices(StringView command_line)
 {
+    s_command_line = command_line;
     Pci::enumerate();
     for (auto const& device : Pci::devices()) {
         auto type = Virtio::device_type_of(device);
@@ -65,7 +70,8 @@ void initialize_devices()
     }
     s_log_channel = new (std::nothrow) LogChannel;
     VERIFY(s_log_channel);
-    auto* com2 = new (std::nothrow) SerialChannel("com2"sv, SerialChannel::com2_io_base, SerialChannel::com2_isa_irq);
+    auto* com2 = new (std::nothrow)
+        SerialChannel("com2"sv, SerialChannel::com2_io_base, SerialChannel::com2_isa_irq);
     VERIFY(com2);
     if (com2->initialize().is_error()) {
         logln("com2: no UART at {:#x}", SerialChannel::com2_io_base);

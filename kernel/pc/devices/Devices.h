@@ -5,9 +5,16 @@
  */
 #pragma once
 
+#include <base/Optional.h>
+#include <base/StringView.h>
+
 namespace Kernel {
 
-// Call once after the interrupt controller is set up.
-void initialize_devices();
+// Call once after the interrupt controller is set up. The command line is kept for the
+// device tests' parameters (it lives as long as the kernel).
+void initialize_devices(StringView command_line);
+
+// The value of `key=value` on the kernel command line given to initialize_devices().
+Optional<StringView> device_parameter(StringView key);
 
 } // namespace Kernel

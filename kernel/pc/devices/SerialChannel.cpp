@@ -17,7 +17,7 @@ namespace {
         LineControl = 3,
         ModemControl = 4,
         LineStatus = 5,
-    Scratch = 7,
+        Scratch = 7,
     };
 
     constexpr u8 enable_receive = 1;
@@ -46,7 +46,7 @@ ErrorOr<void> SerialChannel::initialize()
     Cpu::out8(m_io_base + LineControl, 0x80);
     Cpu::out8(m_io_base + Data, 1); // divisor 1: 115200 baud
     Cpu::out8(m_io_base + InterruptEnable, 0);
-    Cpu::out8(m_io_base + LineControl, 0x03); // 8N1
+    Cpu::out8(m_io_base + LineControl, 0x03);             // 8N1
     Cpu::out8(m_io_base + InterruptIdentification, 0xC7); // FIFOs on and cleared, trigger at 14
     Cpu::out8(m_io_base + ModemControl, modem_control);
     // Drain anything that arrived before (bounded, in case the UART misbehaves).
@@ -110,6 +110,7 @@ void SerialChannel::handle_interrupt(void* context)
     // Reading the identification register acknowledges a transmit-empty interrupt.
     (void)Cpu::in8(channel->m_io_base + InterruptIdentification);
     channel->service();
+    channel->m_activity.signal();
 }
 
 ErrorOr<usize> SerialChannel::read(Bytes bytes)
@@ -132,18 +133,20 @@ ErrorOr<usize> SerialChannel::write(ReadonlyBytes bytes)
 
 bool SerialChannel::wait(Hal::ChannelCondition condition, u64 deadline_ns)
 {
-    // FIXME: sleep on a Hal::Event signalled by the interrupt handler once events exist.
+    constexpr u64 poll_interval_ns = 10'000'000;
     for (;;) {
         {
             Interrupts::InterruptsDisabled guard;
             service();
-            bool holds = condition == Hal::ChannelCondition::Readable ? !m_receive.is_empty() : !m_transmit.is_full();
+            bool holds = condition == Hal::ChannelCondition::Readable ? !m_receive.is_empty()
+                                                                      : !m_transmit.is_full();
             if (holds)
                 return true;
         }
-        if (deadline_ns != Hal::no_deadline && Hal::monotonic_nanoseconds() >= deadline_ns)
+        u64 now = Hal::monotonic_nanoseconds();
+        if (now >= deadline_ns)
             return false;
-        Cpu::pause();
+        m_activity.wait(deadline_ns - now < poll_interval_ns ? deadline_ns : now + poll_interval_ns);
     }
 }
 

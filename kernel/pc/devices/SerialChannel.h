@@ -6,7 +6,8 @@
  * transmit FIFO from the transmit ring. When the receive ring is full it stops taking bytes
  * (and masks the receive interrupt), so the UART's FIFO fills and QEMU holds the peer back:
  * nothing is lost. Every call also services the UART itself, so the channel works with
- * interrupts off, and polls when the IRQ could not be routed.
+ * interrupts off, and polls when the IRQ could not be routed. wait() sleeps on an event the
+ * handler signals, looking again at least every 10 ms.
  */
 #pragma once
 
@@ -42,6 +43,8 @@ private:
     u8 m_isa_irq;
     bool m_interrupt_driven {false};
     u8 m_interrupt_enable {0};
+    // Signalled by the interrupt handler; wait() sleeps on it.
+    Hal::Event m_activity;
     ByteRing<16384> m_receive;
     ByteRing<16384> m_transmit;
 };

@@ -11,19 +11,12 @@
 #include <kernel/pc/boot/BootInformation.h>
 #include <kernel/pc/cpu/Io.h>
 #include <kernel/pc/drivers/BochsDisplay.h>
+#include <kernel/pc/pci/Pci.h>
 
 namespace Kernel {
 
 namespace {
 
-    // FIXME: use the PCI enumeration of kernel/pc (the devices work) once it exists; until
-    // then configuration mechanism #1 on bus 0 is enough for QEMU's display.
-    inline u32 in32(u16 port)
-    {
-        u32 value;
-        asm volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
-        return value;
-    }
     inline void out16(u16 port, u16 value) { asm volatile("outw %0, %1" : : "a"(value), "Nd"(port)); }
     inline u16 in16(u16 port)
     {
@@ -32,35 +25,8 @@ namespace {
         return value;
     }
 
-    constexpr u16 pci_address_port = 0xCF8;
-    constexpr u16 pci_data_port = 0xCFC;
-
-    u32 pci_read(u8 device, u8 function, u8 offset)
-    {
-        Cpu::out32(pci_address_port, 0x8000'0000u | (u32(device) << 11) | (u32(function) << 8) | (offset & 0xFC));
-        return in32(pci_data_port);
-    }
-
-    void pci_write(u8 device, u8 function, u8 offset, u32 value)
-    {
-        Cpu::out32(pci_address_port, 0x8000'0000u | (u32(device) << 11) | (u32(function) << 8) | (offset & 0xFC));
-        Cpu::out32(pci_data_port, value);
-    }
-
-    // The physical address of a memory BAR (0 when it is an I/O BAR or unassigned).
-    u64 pci_memory_bar(u8 device, u8 function, u8 index)
-    {
-        u8 offset = 0x10 + index * 4;
-        u32 low = pci_read(device, function, offset);
-        if (low & 1)
-            return 0;
-        u64 address = low & ~0xFu;
-        if (((low >> 1) & 3) == 2)
-            address |= u64(pci_read(device, function, offset + 4)) << 32;
-        return address;
-    }
-
-    constexpr u32 bochs_vendor_device = 0x1111'1234; // device 0x1111, vendor 0x1234
+    constexpr u16 bochs_vendor = 0x1234;
+    constexpr u16 bochs_device = 0x1111;
 
     // DISPI registers.
     enum class DispiRegister : u16 {
@@ -85,15 +51,12 @@ namespace {
     constexpr u16 dispi_data_port = 0x1CF;
     constexpr usize dispi_mmio_offset = 0x500;
 
-    // The identity map of physical 0..4 GiB from the boot page tables.
-    // FIXME: map the framebuffer and the MMIO BAR through the memory manager (write-combining
-    // for the framebuffer) once kernel/pc has one.
-    constexpr u64 identity_mapped_limit = 4ull * 1024 * 1024 * 1024;
+    constexpr usize dispi_register_count = 16;
 
     class Dispi {
     public:
         void use_ports() { m_registers = nullptr; }
-        void use_mmio(u64 physical) { m_registers = reinterpret_cast<u16 volatile*>(physical + dispi_mmio_offset); }
+        void use_mmio(u8 volatile* registers) { m_registers = reinterpret_cast<u16 volatile*>(registers); }
         bool uses_mmio() const { return m_registers != nullptr; }
 
         u16 read(DispiRegister index) const
@@ -132,46 +95,46 @@ namespace {
 
     ErrorOr<void> find_display()
     {
-        for (u8 device = 0; device < 32; ++device) {
-            for (u8 function = 0; function < 8; ++function) {
-                u32 identity = pci_read(device, function, 0);
-                if (identity == 0xFFFF'FFFF) {
-                    if (function == 0)
-                        break;
-                    continue;
-                }
-                if (identity != bochs_vendor_device)
-                    continue;
-                u64 framebuffer = pci_memory_bar(device, function, 0);
-                if (framebuffer == 0 || framebuffer >= identity_mapped_limit)
-                    return Error::from_string_literal("the Bochs display's framebuffer BAR is unassigned or above 4 GiB");
-                // Memory space decoding on (the firmware normally did it).
-                u32 command = pci_read(device, function, 4);
-                pci_write(device, function, 4, (command & 0xFFFF) | 0x2);
-                s_display.framebuffer_physical = framebuffer;
-                u64 mmio = pci_memory_bar(device, function, 2);
-                if (mmio != 0 && mmio < identity_mapped_limit)
-                    s_display.dispi.use_mmio(mmio);
-                else
-                    s_display.dispi.use_ports();
-                u16 id = s_display.dispi.read(DispiRegister::Id);
-                if (id < dispi_id_first || id > dispi_id_last)
-                    return Error::from_string_literal("the Bochs display does not answer with a DISPI identifier");
-                s_display.video_memory_bytes = u64(s_display.dispi.read(DispiRegister::VideoMemory64KiB)) * 64 * 1024;
-                // With the capabilities bit set, the resolution registers read as the maxima.
-                u16 enable = s_display.dispi.read(DispiRegister::Enable);
-                s_display.dispi.write(DispiRegister::Enable, enable | dispi_get_capabilities);
-                s_display.maximum.width = s_display.dispi.read(DispiRegister::XResolution);
-                s_display.maximum.height = s_display.dispi.read(DispiRegister::YResolution);
-                s_display.dispi.write(DispiRegister::Enable, enable);
-                s_display.found = true;
-                logln("screen: Bochs display at pci 00:{:02x}.{}, framebuffer {:#x} ({} KiB), registers through {}",
-                    device, function, framebuffer, s_display.video_memory_bytes >> 10,
-                    s_display.dispi.uses_mmio() ? "mmio"sv : "i/o ports"sv);
-                return {};
-            }
+        Pci::enumerate();
+        for (auto const& device : Pci::devices()) {
+            if (device.vendor_id != bochs_vendor || device.device_id != bochs_device)
+                continue;
+            // The framebuffer is reached through the boot identity map of 0..4 GiB, like
+            // every BAR (kernel/pc/pci/Pci.h).
+            // FIXME: map it write-combining once the memory manager offers that.
+            auto framebuffer = TRY(Pci::memory_bar(device.address, 0));
+            Pci::enable_bus_mastering(device.address); // memory decoding on
+            s_display.framebuffer_physical = framebuffer.physical_address;
+            // -device bochs-display has only the MMIO registers; -vga std has both.
+            auto registers = Pci::map_memory_bar(
+                device.address, 2, dispi_mmio_offset, dispi_register_count * sizeof(u16));
+            if (registers.is_error())
+                s_display.dispi.use_ports();
+            else
+                s_display.dispi.use_mmio(registers.value());
+            u16 id = s_display.dispi.read(DispiRegister::Id);
+            if (id < dispi_id_first || id > dispi_id_last)
+                return Error::from_string_literal(
+                    "the Bochs display does not answer with a DISPI identifier");
+            s_display.video_memory_bytes
+                = u64(s_display.dispi.read(DispiRegister::VideoMemory64KiB)) * 64 * 1024;
+            s_display.video_memory_bytes = min(s_display.video_memory_bytes, framebuffer.size);
+            // With the capabilities bit set, the resolution registers read as the maxima.
+            u16 enable = s_display.dispi.read(DispiRegister::Enable);
+            s_display.dispi.write(DispiRegister::Enable, enable | dispi_get_capabilities);
+            s_display.maximum.width = s_display.dispi.read(DispiRegister::XResolution);
+            s_display.maximum.height = s_display.dispi.read(DispiRegister::YResolution);
+            s_display.dispi.write(DispiRegister::Enable, enable);
+            s_display.found = true;
+            logln("screen: Bochs display at pci {:02x}:{:02x}.{}, framebuffer {:#x} ({} KiB), registers "
+                  "through {}",
+                device.address.bus, device.address.device, device.address.function,
+                framebuffer.physical_address, s_display.video_memory_bytes >> 10,
+                s_display.dispi.uses_mmio() ? "mmio"sv : "i/o ports"sv);
+            return {};
         }
-        return Error::from_string_literal("no Bochs VBE display (PCI 1234:1111): run QEMU with -vga std or -device bochs-display");
+        return Error::from_string_literal(
+            "no Bochs VBE display (PCI 1234:1111): run QEMU with -vga std or -device bochs-display");
     }
 
     Optional<Hal::ScreenSize> parse_screen_size(StringView text)
@@ -203,8 +166,8 @@ void initialize_screen(StringView command_line)
         return;
     }
     s_display.initial_size = size;
-    logln("screen: {}x{} (up to {}x{}) when first used; the text console shows the log until then", size.width,
-        size.height, s_display.maximum.width, s_display.maximum.height);
+    logln("screen: {}x{} (up to {}x{}) when first used; the text console shows the log until then",
+        size.width, size.height, s_display.maximum.width, s_display.maximum.height);
 }
 
 Hal::ScreenSize screen_size()
@@ -240,7 +203,8 @@ ErrorOr<Framebuffer> set_screen_mode(ScreenSize size)
         return Error::from_string_literal("this machine has no screen");
     if (size.width == 0 || size.height == 0 || size.width > s_display.maximum.width
         || size.height > s_display.maximum.height || size.width % 8 != 0)
-        return Error::from_string_literal("the display cannot show that size (width a multiple of 8, within its maximum)");
+        return Error::from_string_literal(
+            "the display cannot show that size (width a multiple of 8, within its maximum)");
     if (u64(size.width) * size.height * sizeof(Pixel) > s_display.video_memory_bytes)
         return Error::from_string_literal("the display memory is too small for that size");
 
@@ -258,7 +222,8 @@ ErrorOr<Framebuffer> set_screen_mode(ScreenSize size)
     dispi.write(DispiRegister::Bank, 0);
     dispi.write(DispiRegister::Enable, Kernel::dispi_enabled | Kernel::dispi_linear_framebuffer);
 
-    if (dispi.read(DispiRegister::XResolution) != size.width || dispi.read(DispiRegister::YResolution) != size.height
+    if (dispi.read(DispiRegister::XResolution) != size.width
+        || dispi.read(DispiRegister::YResolution) != size.height
         || dispi.read(DispiRegister::BitsPerPixel) != 32)
         return Error::from_string_literal("the display did not take the mode");
 
@@ -269,7 +234,8 @@ ErrorOr<Framebuffer> set_screen_mode(ScreenSize size)
     // The display may round the virtual width up; rows are that far apart.
     framebuffer.stride = dispi.read(DispiRegister::VirtualWidth);
     s_display.framebuffer = framebuffer;
-    logln("screen: {}x{} 32 bpp, stride {} pixels", framebuffer.width, framebuffer.height, framebuffer.stride);
+    logln(
+        "screen: {}x{} 32 bpp, stride {} pixels", framebuffer.width, framebuffer.height, framebuffer.stride);
     return framebuffer;
 }
 

@@ -18,7 +18,7 @@ namespace Kernel {
 namespace {
 
     constexpr u16 data_port = 0x60;
-    constexpr u16 status_port = 0x64; // read
+    constexpr u16 status_port = 0x64;  // read
     constexpr u16 command_port = 0x64; // write
 
     constexpr u8 status_output_full = 1 << 0;
@@ -165,8 +165,8 @@ namespace {
                 event.y = -dy; // PS/2 counts up; the HAL's y grows downwards
                 queue_input_event(event);
             }
-            constexpr Hal::PointerButton button_of_bit[] = {
-                Hal::PointerButton::Left, Hal::PointerButton::Right, Hal::PointerButton::Middle};
+            constexpr Hal::PointerButton button_of_bit[]
+                = {Hal::PointerButton::Left, Hal::PointerButton::Right, Hal::PointerButton::Middle};
             u8 new_buttons = flags & 0x07;
             for (u8 bit = 0; bit < 3; ++bit) {
                 u8 mask = 1 << bit;
@@ -273,8 +273,8 @@ void initialize_ps2()
     write_command(command_enable_keyboard_port);
     write_command(command_enable_mouse_port);
 
-    bool keyboard = send_to_device(Port::Keyboard, device_set_scancode_set) && send_to_device(Port::Keyboard, 2)
-        && send_to_device(Port::Keyboard, device_enable_reporting);
+    bool keyboard = send_to_device(Port::Keyboard, device_set_scancode_set)
+        && send_to_device(Port::Keyboard, 2) && send_to_device(Port::Keyboard, device_enable_reporting);
     s_controller.has_mouse = initialize_mouse();
     flush_output();
     s_controller.present = true;
@@ -291,7 +291,7 @@ void initialize_ps2()
     }
     add_input_poller(poll);
     logln("ps2: keyboard {}, mouse {}; {}", keyboard ? "ready"sv : "not answering"sv,
-        !s_controller.has_mouse                ? "not answering"sv
+        !s_controller.has_mouse                   ? "not answering"sv
             : s_controller.mouse.packet_size == 4 ? "with wheel (IntelliMouse)"sv
                                                   : "without wheel"sv,
         interrupts ? "IRQ 1 and 12"sv : "polled"sv);

@@ -25,6 +25,8 @@ namespace {
     constinit InputPoller s_pollers[maximum_pollers] {};
     constinit usize s_poller_count {0};
 
+    constinit Hal::Event* s_wake_up {nullptr};
+
 } // namespace
 
 void queue_input_event(Hal::InputEvent const& event)
@@ -36,6 +38,8 @@ void queue_input_event(Hal::InputEvent const& event)
     }
     s_queue.events[(s_queue.head + s_queue.count) % queue_capacity] = event;
     ++s_queue.count;
+    if (s_wake_up)
+        s_wake_up->signal();
 }
 
 void add_input_poller(InputPoller poller)
@@ -60,6 +64,12 @@ Optional<InputEvent> next_input_event()
     queue.head = (queue.head + 1) % Kernel::queue_capacity;
     --queue.count;
     return event;
+}
+
+void set_input_wake_up(Event* wake_up)
+{
+    Kernel::Interrupts::InterruptsDisabled disabled;
+    Kernel::s_wake_up = wake_up;
 }
 
 u64 dropped_input_events()

@@ -12,28 +12,94 @@ namespace {
 
     // Set-1 make codes 0x00..0x58 without prefix.
     constexpr KeyCode set1_keys[] = {
-        KeyCode::Unknown, KeyCode::Escape, KeyCode::Digit1, KeyCode::Digit2, // 0x00
-        KeyCode::Digit3, KeyCode::Digit4, KeyCode::Digit5, KeyCode::Digit6,
-        KeyCode::Digit7, KeyCode::Digit8, KeyCode::Digit9, KeyCode::Digit0,
-        KeyCode::Minus, KeyCode::Equal, KeyCode::Backspace, KeyCode::Tab,
-        KeyCode::Q, KeyCode::W, KeyCode::E, KeyCode::R, // 0x10
-        KeyCode::T, KeyCode::Y, KeyCode::U, KeyCode::I,
-        KeyCode::O, KeyCode::P, KeyCode::LeftBracket, KeyCode::RightBracket,
-        KeyCode::Enter, KeyCode::LeftControl, KeyCode::A, KeyCode::S,
-        KeyCode::D, KeyCode::F, KeyCode::G, KeyCode::H, // 0x20
-        KeyCode::J, KeyCode::K, KeyCode::L, KeyCode::Semicolon,
-        KeyCode::Apostrophe, KeyCode::Grave, KeyCode::LeftShift, KeyCode::Backslash,
-        KeyCode::Z, KeyCode::X, KeyCode::C, KeyCode::V,
-        KeyCode::B, KeyCode::N, KeyCode::M, KeyCode::Comma, // 0x30
-        KeyCode::Period, KeyCode::Slash, KeyCode::RightShift, KeyCode::KeypadAsterisk,
-        KeyCode::LeftAlt, KeyCode::Space, KeyCode::CapsLock, KeyCode::F1,
-        KeyCode::F2, KeyCode::F3, KeyCode::F4, KeyCode::F5,
-        KeyCode::F6, KeyCode::F7, KeyCode::F8, KeyCode::F9, // 0x40
-        KeyCode::F10, KeyCode::NumLock, KeyCode::ScrollLock, KeyCode::Keypad7,
-        KeyCode::Keypad8, KeyCode::Keypad9, KeyCode::KeypadMinus, KeyCode::Keypad4,
-        KeyCode::Keypad5, KeyCode::Keypad6, KeyCode::KeypadPlus, KeyCode::Keypad1,
-        KeyCode::Keypad2, KeyCode::Keypad3, KeyCode::Keypad0, KeyCode::KeypadPeriod, // 0x50
-        KeyCode::Unknown, KeyCode::Unknown, KeyCode::Unknown, KeyCode::F11,
+        KeyCode::Unknown,
+        KeyCode::Escape,
+        KeyCode::Digit1,
+        KeyCode::Digit2, // 0x00
+        KeyCode::Digit3,
+        KeyCode::Digit4,
+        KeyCode::Digit5,
+        KeyCode::Digit6,
+        KeyCode::Digit7,
+        KeyCode::Digit8,
+        KeyCode::Digit9,
+        KeyCode::Digit0,
+        KeyCode::Minus,
+        KeyCode::Equal,
+        KeyCode::Backspace,
+        KeyCode::Tab,
+        KeyCode::Q,
+        KeyCode::W,
+        KeyCode::E,
+        KeyCode::R, // 0x10
+        KeyCode::T,
+        KeyCode::Y,
+        KeyCode::U,
+        KeyCode::I,
+        KeyCode::O,
+        KeyCode::P,
+        KeyCode::LeftBracket,
+        KeyCode::RightBracket,
+        KeyCode::Enter,
+        KeyCode::LeftControl,
+        KeyCode::A,
+        KeyCode::S,
+        KeyCode::D,
+        KeyCode::F,
+        KeyCode::G,
+        KeyCode::H, // 0x20
+        KeyCode::J,
+        KeyCode::K,
+        KeyCode::L,
+        KeyCode::Semicolon,
+        KeyCode::Apostrophe,
+        KeyCode::Grave,
+        KeyCode::LeftShift,
+        KeyCode::Backslash,
+        KeyCode::Z,
+        KeyCode::X,
+        KeyCode::C,
+        KeyCode::V,
+        KeyCode::B,
+        KeyCode::N,
+        KeyCode::M,
+        KeyCode::Comma, // 0x30
+        KeyCode::Period,
+        KeyCode::Slash,
+        KeyCode::RightShift,
+        KeyCode::KeypadAsterisk,
+        KeyCode::LeftAlt,
+        KeyCode::Space,
+        KeyCode::CapsLock,
+        KeyCode::F1,
+        KeyCode::F2,
+        KeyCode::F3,
+        KeyCode::F4,
+        KeyCode::F5,
+        KeyCode::F6,
+        KeyCode::F7,
+        KeyCode::F8,
+        KeyCode::F9, // 0x40
+        KeyCode::F10,
+        KeyCode::NumLock,
+        KeyCode::ScrollLock,
+        KeyCode::Keypad7,
+        KeyCode::Keypad8,
+        KeyCode::Keypad9,
+        KeyCode::KeypadMinus,
+        KeyCode::Keypad4,
+        KeyCode::Keypad5,
+        KeyCode::Keypad6,
+        KeyCode::KeypadPlus,
+        KeyCode::Keypad1,
+        KeyCode::Keypad2,
+        KeyCode::Keypad3,
+        KeyCode::Keypad0,
+        KeyCode::KeypadPeriod, // 0x50
+        KeyCode::Unknown,
+        KeyCode::Unknown,
+        KeyCode::Unknown,
+        KeyCode::F11,
         KeyCode::F12,
     };
 
@@ -133,7 +199,8 @@ KeyCode key_for_evdev_code(u16 code)
     }
 }
 
-static_assert(static_cast<usize>(KeyCode::Menu) < 128, "KeyboardState::key_capacity must cover every key code");
+static_assert(
+    static_cast<usize>(KeyCode::Menu) < 128, "KeyboardState::key_capacity must cover every key code");
 
 Hal::InputEvent KeyboardState::key_event(KeyCode key, Hal::KeyState state)
 {

@@ -9,6 +9,8 @@
  *     fault_hook             not-present and write-protect faults in a hooked range reach
  *                            the hook, which maps/unprotects and the thread resumes
  *     fault_hook_unhandled   the hook declines: the normal page-fault panic report
+ *     memory_bench           times writing, then collecting and clearing, 10,000 dirty pages
+ *                            (tests/bench/MemoryBenchmark.cpp reads the `bench memory:` lines)
  */
 #pragma once
 
@@ -22,5 +24,6 @@ TestVerdict memory_dirty();
 TestVerdict memory_heap();
 TestVerdict fault_hook();
 TestVerdict fault_hook_unhandled();
+TestVerdict memory_bench();
 
 } // namespace Kernel::Tests

@@ -38,6 +38,9 @@ namespace {
     // Automatic reservations are 2 MiB aligned, with an unmapped gap after each.
     constexpr usize reservation_alignment = 2 * 1024 * 1024;
 
+    // Clearing more dirty bits than this flushes the whole TLB once instead of page by page.
+    constexpr usize full_flush_threshold = 64;
+
     constexpr u64 page_fault_vector = 14;
     constexpr u64 fault_error_write = 1 << 1;
     constexpr u64 fault_error_instruction_fetch = 1 << 4;
@@ -251,11 +254,12 @@ ErrorOr<void> map_zeroed(FlatPtr address, usize bytes, Protection protection, Ex
 {
     if (!is_page_aligned(address) || !is_reserved(address, bytes))
         return Error(ErrorCode::InvalidArgument);
-    InterruptsDisabled guard;
     // Fail before zeroing anything when the frames cannot suffice.
     if (bytes / page_size > frame_statistics().free_frames)
         return Error(ErrorCode::OutOfMemory);
     for (usize offset = 0; offset < bytes; offset += page_size) {
+        // Interrupts go off one page at a time: a large mapping must not hold them off for long.
+        InterruptsDisabled guard;
         bool out_of_memory = false;
         auto frame = allocate_frame();
         u64* entry = frame.is_error() ? nullptr : leaf_entry(address + offset, true, &out_of_memory);
@@ -337,19 +341,34 @@ usize collect_dirty_pages(FlatPtr first_page, usize page_count, Span<u64> bitmap
         bitmap[word] = 0;
     InterruptsDisabled guard;
     usize dirty_pages = 0;
+    // The page table of the current 2 MiB stretch, walked to once per stretch, not per page.
+    u64* table = nullptr;
+    FlatPtr table_stretch = ~static_cast<FlatPtr>(0);
     for (usize index = 0; index < page_count; ++index) {
         FlatPtr address = first_page + index * page_size;
-        u64* entry = leaf_entry(address, false);
-        if (!entry || (*entry & (entry_present | entry_dirty)) != (entry_present | entry_dirty))
+        usize slot = (address >> 12) & 511;
+        if ((address >> 21) != table_stretch) {
+            table_stretch = address >> 21;
+            u64* entry = leaf_entry(address, false);
+            table = entry ? entry - slot : nullptr;
+        }
+        if (!table)
+            continue;
+        u64* entry = &table[slot];
+        if ((*entry & (entry_present | entry_dirty)) != (entry_present | entry_dirty))
             continue;
         bitmap[index / 64] |= 1ull << (index % 64);
         ++dirty_pages;
         if (clear == ClearDirty::Yes) {
             // Locked, because the processor sets accessed/dirty bits with locked writes too.
             __atomic_fetch_and(entry, ~entry_dirty, __ATOMIC_SEQ_CST);
-            invalidate(address);
+            if (dirty_pages <= full_flush_threshold)
+                invalidate(address);
         }
     }
+    // Past a few dozen pages one flush of every (non-global) translation is cheaper.
+    if (clear == ClearDirty::Yes && dirty_pages > full_flush_threshold)
+        Kernel::Cpu::write_cr3(Kernel::Cpu::read_cr3());
     return dirty_pages;
 }
 

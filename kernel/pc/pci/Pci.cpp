@@ -89,8 +89,9 @@ namespace {
         StringView name = class_name(device);
         if (auto type = Virtio::device_type_of(device); type.has_value())
             name = Virtio::device_type_name(*type);
-        logln("pci {:02x}:{:02x}.{} {:04x}:{:04x} {} (class {:02x}.{:02x})", device.address.bus, device.address.device,
-            device.address.function, device.vendor_id, device.device_id, name, device.class_code, device.subclass);
+        logln("pci {:02x}:{:02x}.{} {:04x}:{:04x} {} (class {:02x}.{:02x})", device.address.bus,
+            device.address.device, device.address.function, device.vendor_id, device.device_id, name,
+            device.class_code, device.subclass);
     }
 
     void scan_bus(u8 bus, u32 depth);
@@ -149,9 +150,15 @@ u32 read_config32(Address address, u8 offset)
     return in32(data_port);
 }
 
-u16 read_config16(Address address, u8 offset) { return u16(read_config32(address, offset) >> ((offset & 2) * 8)); }
+u16 read_config16(Address address, u8 offset)
+{
+    return u16(read_config32(address, offset) >> ((offset & 2) * 8));
+}
 
-u8 read_config8(Address address, u8 offset) { return u8(read_config32(address, offset) >> ((offset & 3) * 8)); }
+u8 read_config8(Address address, u8 offset)
+{
+    return u8(read_config32(address, offset) >> ((offset & 3) * 8));
+}
 
 void write_config32(Address address, u8 offset, u32 value)
 {
@@ -182,7 +189,8 @@ Optional<u8> find_capability(Address address, u8 id, Optional<u8> after)
 {
     if (!(read_config16(address, offset_status) & status_has_capabilities))
         return {};
-    u8 pointer = after.has_value() ? read_config8(address, *after + 1) : read_config8(address, offset_capabilities);
+    u8 pointer
+        = after.has_value() ? read_config8(address, *after + 1) : read_config8(address, offset_capabilities);
     // The list lives in 0x40..0xFF; bound the walk so a looping list cannot hang the boot.
     for (u32 steps = 0; pointer >= 0x40 && steps < 48; ++steps) {
         pointer &= 0xFC;

@@ -3,11 +3,13 @@
  * exit, the idle thread, preemption from the timer interrupt (through the interrupt
  * dispatcher's return hook), and the thread functions of kernel/hal/Threads.h.
  *
- * FIXME: thread stacks come from the kernel heap without guard pages; put a non-present page
- * under each once the memory layer can map kernel ranges.
+ * Thread stacks are mapped through the memory HAL with a non-present guard page below each,
+ * so an overflow faults (and, the fault handler finding no stack, double-faults onto its
+ * own interrupt stack and panics) instead of corrupting a neighbour.
  */
 #include <base/Log.h>
 #include <base/StdLibExtras.h>
+#include <kernel/hal/Memory.h>
 #include <kernel/hal/Time.h>
 #include <kernel/pc/cpu/CpuTables.h>
 #include <kernel/pc/cpu/Interrupts.h>
@@ -182,12 +184,24 @@ namespace {
         auto* thread = new (std::nothrow) Thread;
         if (!thread)
             return Error::from_string_literal("out of memory for a thread");
-        usize stack_size = (max(options.stack_size, minimum_stack_size) + 15) & ~static_cast<usize>(15);
-        thread->m_stack = new (std::nothrow) u8[stack_size];
-        if (!thread->m_stack) {
+        usize stack_size
+            = (max(options.stack_size, minimum_stack_size) + Hal::page_size - 1) & ~(Hal::page_size - 1);
+        auto reservation = Hal::reserve_range(stack_size + Hal::page_size);
+        if (reservation.is_error()) {
             delete thread;
-            return Error::from_string_literal("out of memory for a thread stack");
+            return reservation.release_error();
         }
+        auto range = reservation.value();
+        if (auto mapped
+            = Hal::map_zeroed(range.base + Hal::page_size, stack_size, Hal::Protection::ReadWrite);
+            mapped.is_error()) {
+            Hal::release_range(range);
+            delete thread;
+            return mapped.release_error();
+        }
+        thread->m_stack_reservation = range.base;
+        thread->m_stack_reservation_size = range.size;
+        thread->m_stack = reinterpret_cast<u8*>(range.base + Hal::page_size);
         thread->m_stack_size = stack_size;
         thread->m_entry = entry;
         thread->m_argument = argument;
@@ -333,7 +347,7 @@ void join_thread(Thread* thread)
         thread->m_all_threads_node.remove();
     }
     // The thread switched away for good with interrupts off, so its stack is no longer in use.
-    delete[] thread->m_stack;
+    Hal::release_range({thread->m_stack_reservation, thread->m_stack_reservation_size});
     delete thread;
 }
 

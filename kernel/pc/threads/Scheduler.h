@@ -36,8 +36,11 @@ public:
     IntrusiveListNode m_queue_node; // in a run queue or a wait queue
     IntrusiveListNode m_all_threads_node;
     FlatPtr m_saved_stack_pointer {0};
-    u8* m_stack {nullptr}; // owned (heap) unless this is the boot thread
+    u8* m_stack {nullptr}; // owned unless this is the boot thread
     usize m_stack_size {0};
+    // The stack's reservation: a guard page, then the stack (empty for the boot thread).
+    FlatPtr m_stack_reservation {0};
+    usize m_stack_reservation_size {0};
     State m_state {State::Runnable};
     ThreadPriority m_priority {ThreadPriority::Normal};
     bool m_is_idle {false};

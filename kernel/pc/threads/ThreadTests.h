@@ -10,6 +10,11 @@
  *     safepoint   a group of three threads (running, sleeping, waiting on an event) is
  *                 stopped at a safepoint, stays stopped, resumes, and is joined
  *     rtc         the RTC gives a plausible date (year >= 2024)
+ *     interrupts  ISA IRQ 8 routed through the IOAPIC (the RTC's periodic interrupt) and an
+ *                 allocated vector raised by a local APIC self-IPI reach their handlers,
+ *                 which wake threads through Hal::Event
+ *     thread_stack_overflow  a thread recurses into the guard page under its stack: the
+ *                 kernel panics (double fault on its own stack) instead of corrupting memory
  */
 #pragma once
 
@@ -22,5 +27,7 @@ TestVerdict threads();
 TestVerdict condition();
 TestVerdict safepoint();
 TestVerdict rtc();
+TestVerdict interrupts();
+TestVerdict thread_stack_overflow();
 
 } // namespace Kernel::ThreadTests

@@ -4,6 +4,7 @@
  * touches the queue runs with interrupts off (one processor).
  */
 #include <base/Log.h>
+#include <kernel/hal/Time.h>
 #include <kernel/pc/BootClock.h>
 #include <kernel/pc/cpu/Interrupts.h>
 #include <kernel/pc/cpu/Io.h>
@@ -115,6 +116,10 @@ void initialize()
     Interrupts::write_local_apic(LvtTimer, Interrupts::local_timer_vector);
     logln("time: local apic timer {}.{:03} MHz (divide 16, calibrated against the tsc), one-shot",
         s_local_timer_frequency_hz / 1'000'000, s_local_timer_frequency_hz / 1000 % 1000);
+    // Reads the RTC now, before there are threads to race for the first reading.
+    auto date = Hal::current_date_time();
+    logln("time: wall clock {}-{:02}-{:02} {:02}:{:02}:{:02} UTC (cmos rtc)", date.year, date.month, date.day,
+        date.hour, date.minute, date.second);
 }
 
 u64 now_nanoseconds() { return ticks_to_nanoseconds(Cpu::read_tsc() - BootClock::entry_tsc()); }

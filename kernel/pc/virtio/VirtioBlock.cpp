@@ -4,6 +4,7 @@
  */
 #include <base/Format.h>
 #include <base/Log.h>
+#include <kernel/hal/Time.h>
 #include <kernel/pc/virtio/VirtioBlock.h>
 #include <new>
 
@@ -99,8 +100,9 @@ ErrorOr<NonnullOwnPtr<VirtioBlock>> VirtioBlock::create(Pci::Device const& pci_d
     if (!block->m_can_flush)
         logln("virtio-blk: the device offers no FLUSH; flush requests will fail");
     logln("virtio-blk: {} blocks of 4 KiB ({} MiB){}, queue of {}, up to {} blocks per request, {}",
-        block->m_block_count, block->m_block_count * Hal::block_size >> 20, block->m_read_only ? ", read-only"sv : ""sv,
-        block->m_queue->size(), block->m_maximum_blocks, virtio.uses_interrupts() ? "MSI-X"sv : "polled"sv);
+        block->m_block_count, block->m_block_count * Hal::block_size >> 20,
+        block->m_read_only ? ", read-only"sv : ""sv, block->m_queue->size(), block->m_maximum_blocks,
+        virtio.uses_interrupts() ? "MSI-X"sv : "polled"sv);
     return block;
 }
 
@@ -163,12 +165,13 @@ bool VirtioBlock::start(Hal::BlockRequest& request)
         break;
     }
     slot->header.reserved = 0;
-    slot->header.sector = request.operation == Hal::BlockOperation::Flush ? 0 : request.block * sectors_per_block;
+    slot->header.sector
+        = request.operation == Hal::BlockOperation::Flush ? 0 : request.block * sectors_per_block;
     slot->status = 0xFF;
     chain[length++] = {&slot->header, sizeof(slot->header), BufferDirection::DeviceReads};
     if (request.operation != Hal::BlockOperation::Flush) {
         auto direction = request.operation == Hal::BlockOperation::Read ? BufferDirection::DeviceWrites
-                                                                          : BufferDirection::DeviceReads;
+                                                                        : BufferDirection::DeviceReads;
         // Split at page boundaries: only within a page is virtual contiguity physical.
         auto* data = static_cast<u8*>(request.buffer);
         usize remaining = usize(request.block_count) * Hal::block_size;
@@ -190,7 +193,9 @@ bool VirtioBlock::start(Hal::BlockRequest& request)
 
 void VirtioBlock::process_completions()
 {
+    bool any = false;
     while (auto used = m_queue->take_used()) {
+        any = true;
         auto* slot = static_cast<Slot*>(used->token);
         auto* request = slot->request;
         Optional<ErrorCode> error;
@@ -204,21 +209,27 @@ void VirtioBlock::process_completions()
         request->finish(error);
     }
     start_pending();
+    if (any)
+        m_completed.signal();
 }
 
-void VirtioBlock::handle_interrupt(void* context) { static_cast<VirtioBlock*>(context)->process_completions(); }
+void VirtioBlock::handle_interrupt(void* context)
+{
+    static_cast<VirtioBlock*>(context)->process_completions();
+}
 
 ErrorOr<void> VirtioBlock::wait(Hal::BlockRequest& request)
 {
-    // FIXME: sleep on a Hal::Event signalled by the completion once threads exist; until
-    // then poll the used ring (which also works with interrupts off).
+    // The event wakes one waiter per batch of completions; the timeout makes every waiter
+    // look again regularly (and drives a device without MSI-X).
+    constexpr u64 poll_interval_ns = 10'000'000;
     while (!request.is_complete()) {
         {
             Interrupts::InterruptsDisabled guard;
             process_completions();
         }
         if (!request.is_complete())
-            asm volatile("pause");
+            m_completed.wait(Hal::monotonic_nanoseconds() + poll_interval_ns);
     }
     return request.result();
 }

@@ -4,13 +4,15 @@
  * Each request is one descriptor chain: a 16-byte header (type, sector), the data split at
  * 4 KiB page boundaries, and a status byte the device writes. Requests beyond what the queue
  * can hold wait in a software queue and go out as chains complete. Completions come from
- * the MSI-X handler when the device has MSI-X and interrupts are set up; wait() also polls
- * the used ring itself, so the driver works with interrupts off or before they exist.
+ * the MSI-X handler when the device has MSI-X; wait() sleeps on an event the handler signals
+ * and also polls the used ring itself (at least every 10 ms), so the driver works without
+ * MSI-X and with several waiters.
  */
 #pragma once
 
 #include <base/OwnPtr.h>
 #include <kernel/hal/Block.h>
+#include <kernel/hal/Threads.h>
 #include <kernel/pc/virtio/VirtioDevice.h>
 
 namespace Kernel::Virtio {
@@ -50,6 +52,8 @@ private:
     Slot* m_free_slots {nullptr};
     Hal::BlockRequest* m_pending_head {nullptr};
     Hal::BlockRequest* m_pending_tail {nullptr};
+    // Signalled whenever requests complete, so wait() sleeps instead of spinning.
+    Hal::Event m_completed;
     char m_name[32] {};
     usize m_name_length {0};
 };

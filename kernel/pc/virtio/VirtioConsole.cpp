@@ -138,22 +138,28 @@ ErrorOr<usize> VirtioConsolePort::write(ReadonlyBytes bytes)
     return count;
 }
 
-usize VirtioConsolePort::pending_output() const { return m_transmit.size() + m_transmit_in_flight * buffer_size; }
+usize VirtioConsolePort::pending_output() const
+{
+    return m_transmit.size() + m_transmit_in_flight * buffer_size;
+}
 
 bool VirtioConsolePort::wait(Hal::ChannelCondition condition, u64 deadline_ns)
 {
-    // FIXME: sleep on a Hal::Event signalled by the interrupt handler once events exist.
+    constexpr u64 poll_interval_ns = 10'000'000;
     for (;;) {
         {
             Interrupts::InterruptsDisabled guard;
             m_console.service();
-            bool holds = condition == Hal::ChannelCondition::Readable ? !m_receive.is_empty() : !m_transmit.is_full();
+            bool holds = condition == Hal::ChannelCondition::Readable ? !m_receive.is_empty()
+                                                                      : !m_transmit.is_full();
             if (holds)
                 return true;
         }
-        if (deadline_ns != Hal::no_deadline && Hal::monotonic_nanoseconds() >= deadline_ns)
+        u64 now = Hal::monotonic_nanoseconds();
+        if (now >= deadline_ns)
             return false;
-        Cpu::pause();
+        m_console.m_activity.wait(
+            deadline_ns - now < poll_interval_ns ? deadline_ns : now + poll_interval_ns);
     }
 }
 
@@ -253,7 +259,8 @@ void VirtioConsole::handle_control(u8 const* bytes, usize length)
     __builtin_memcpy(&message, bytes, sizeof(message));
     if (message.id >= m_port_limit) {
         if (message.event == DeviceAdd) {
-            logln("virtio-console: port {} beyond the {} this driver handles; refused", message.id, m_port_limit);
+            logln("virtio-console: port {} beyond the {} this driver handles; refused", message.id,
+                m_port_limit);
             (void)send_control(message.id, PortReady, 0);
         }
         return;
@@ -263,8 +270,8 @@ void VirtioConsole::handle_control(u8 const* bytes, usize length)
     case DeviceAdd: {
         if (port)
             return;
-        port = new (std::nothrow) VirtioConsolePort(
-            *this, message.id, m_port_queues[message.id][0], m_port_queues[message.id][1]);
+        port = new (std::nothrow)
+            VirtioConsolePort(*this, message.id, m_port_queues[message.id][0], m_port_queues[message.id][1]);
         bool ready = port && !port->start().is_error();
         if (!ready) {
             logln("virtio-console: port {} could not be set up", message.id);
@@ -309,7 +316,8 @@ void VirtioConsole::service()
     bool reposted = false;
     while (auto used = m_control_receive->take_used()) {
         auto* buffer = static_cast<u8*>(used->token);
-        handle_control(buffer, used->written_bytes < control_buffer_size ? used->written_bytes : control_buffer_size);
+        handle_control(
+            buffer, used->written_bytes < control_buffer_size ? used->written_bytes : control_buffer_size);
         Buffer piece {buffer, control_buffer_size, BufferDirection::DeviceWrites};
         MUST(m_control_receive->submit(Span<Buffer const>(&piece, 1), buffer));
         reposted = true;
@@ -322,7 +330,12 @@ void VirtioConsole::service()
     }
 }
 
-void VirtioConsole::handle_interrupt(void* context) { static_cast<VirtioConsole*>(context)->service(); }
+void VirtioConsole::handle_interrupt(void* context)
+{
+    auto* console = static_cast<VirtioConsole*>(context);
+    console->service();
+    console->m_activity.signal();
+}
 
 VirtioConsolePort* VirtioConsole::find_port(StringView name)
 {

@@ -7,12 +7,14 @@
  * host side is connected (PORT_OPEN); the driver answers PORT_READY and opens every port.
  * Each port has a receive queue kept full of 4 KiB buffers and a transmit queue fed from a
  * ring. Received data waits in its buffer while the port's receive ring is full, so the
- * device holds the host back instead of dropping bytes.
+ * device holds the host back instead of dropping bytes. wait() sleeps on an event the MSI-X
+ * handler signals, looking again at least every 10 ms.
  */
 #pragma once
 
 #include <base/OwnPtr.h>
 #include <kernel/hal/Channel.h>
+#include <kernel/hal/Threads.h>
 #include <kernel/pc/devices/ByteRing.h>
 #include <kernel/pc/virtio/VirtioDevice.h>
 
@@ -91,6 +93,8 @@ private:
     u32 m_port_limit {1};
     Virtqueue* m_port_queues[maximum_ports][2] {};
     VirtioConsolePort* m_ports[maximum_ports] {};
+    // Signalled by the interrupt handler; the ports' wait() sleeps on it.
+    Hal::Event m_activity;
 };
 
 } // namespace Kernel::Virtio

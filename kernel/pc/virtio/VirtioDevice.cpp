@@ -168,7 +168,8 @@ ErrorOr<void> Virtqueue::submit(Span<Buffer const> chain, void* token)
         auto& buffer = chain[i];
         Descriptor* entry = descriptor(current);
         entry->address = dma_address(buffer.address);
-        auto const* last_byte = static_cast<u8 const*>(buffer.address) + (buffer.length ? buffer.length - 1 : 0);
+        auto const* last_byte
+            = static_cast<u8 const*>(buffer.address) + (buffer.length ? buffer.length - 1 : 0);
         VERIFY(dma_address(last_byte) == entry->address + (buffer.length ? buffer.length - 1 : 0));
         entry->length = buffer.length;
         u16 flags = buffer.direction == BufferDirection::DeviceWrites ? descriptor_write : 0;
