@@ -135,8 +135,8 @@ void feed_input_event(Hal::InputEvent const& event)
         return;
     }
     state.queue.push_back(event);
-    // FIXME: signal state.wake_up once the hosted port implements Hal::Event (threads area);
-    // until then set_input_wake_up() only accepts nullptr and readers poll.
+    if (state.wake_up)
+        state.wake_up->signal();
 }
 
 void feed_key(Hal::KeyCode key, Hal::KeyState key_state)
@@ -231,8 +231,6 @@ Optional<InputEvent> next_input_event()
 
 void set_input_wake_up(Event* wake_up)
 {
-    // FIXME: see feed_input_event(); the hosted Hal::Event does not exist yet.
-    VERIFY(wake_up == nullptr);
     auto& state = Hosted::input();
     std::lock_guard lock(state.mutex);
     state.wake_up = wake_up;

@@ -50,7 +50,8 @@ namespace {
 
     struct MutexState {
         pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
-        Thread* volatile owner {nullptr};
+        // Read without the lock by owner checks: atomic (relaxed) accesses only.
+        Thread* owner {nullptr};
     };
     static_assert(sizeof(MutexState) <= 64);
 
@@ -65,6 +66,12 @@ namespace {
         bool is_set {false};
     };
     static_assert(sizeof(EventState) <= 128);
+
+    Thread* owner_of(MutexState const& state) { return __atomic_load_n(&state.owner, __ATOMIC_RELAXED); }
+    void set_owner(MutexState& state, Thread* owner)
+    {
+        __atomic_store_n(&state.owner, owner, __ATOMIC_RELAXED);
+    }
 
     template<typename State, typename Object> State& state_of(Object& object)
     {
@@ -216,10 +223,10 @@ Thread* current_thread()
 {
     if (!t_current) {
         // A thread the HAL did not create (the process's main thread): adopted, never joined.
-        auto* adopted = new Thread;
-        adopted->handle = pthread_self();
-        copy_name(*adopted, "main"sv);
-        t_current = adopted;
+        thread_local Thread adopted;
+        adopted.handle = pthread_self();
+        copy_name(adopted, "main"sv);
+        t_current = &adopted;
     }
     return t_current;
 }
@@ -260,7 +267,7 @@ Mutex::Mutex() { new (m_storage) MutexState; }
 Mutex::~Mutex()
 {
     auto& state = state_of<MutexState>(*this);
-    VERIFY(!state.owner);
+    VERIFY(!owner_of(state));
     pthread_mutex_destroy(&state.mutex);
     state.~MutexState();
 }
@@ -269,15 +276,15 @@ void Mutex::lock()
 {
     auto& state = state_of<MutexState>(*this);
     auto* self = current_thread();
-    VERIFY(state.owner != self);
+    VERIFY(owner_of(state) != self);
     if (pthread_mutex_trylock(&state.mutex) != 0) {
         enter_parked();
         pthread_mutex_lock(&state.mutex);
-        state.owner = self;
+        set_owner(state, self);
         leave_parked();
         return;
     }
-    state.owner = self;
+    set_owner(state, self);
 }
 
 bool Mutex::try_lock()
@@ -285,21 +292,21 @@ bool Mutex::try_lock()
     auto& state = state_of<MutexState>(*this);
     if (pthread_mutex_trylock(&state.mutex) != 0)
         return false;
-    state.owner = current_thread();
+    set_owner(state, current_thread());
     return true;
 }
 
 void Mutex::unlock()
 {
     auto& state = state_of<MutexState>(*this);
-    VERIFY(state.owner == current_thread());
-    state.owner = nullptr;
+    VERIFY(owner_of(state) == current_thread());
+    set_owner(state, nullptr);
     pthread_mutex_unlock(&state.mutex);
 }
 
 bool Mutex::is_locked_by_current_thread() const
 {
-    return state_of<MutexState>(*this).owner == current_thread();
+    return owner_of(state_of<MutexState>(*this)) == current_thread();
 }
 
 ConditionVariable::ConditionVariable()
@@ -316,8 +323,8 @@ bool ConditionVariable::wait_until(Mutex& mutex, u64 deadline_ns)
 {
     auto& mutex_state = state_of<MutexState>(mutex);
     auto* self = current_thread();
-    VERIFY(mutex_state.owner == self);
-    mutex_state.owner = nullptr;
+    VERIFY(owner_of(mutex_state) == self);
+    set_owner(mutex_state, nullptr);
     enter_parked();
     int result = 0;
     if (deadline_ns == no_deadline) {

@@ -20,10 +20,10 @@
 #include <kernel/pc/cpu/Interrupts.h>
 #include <kernel/pc/cpu/Io.h>
 #include <kernel/pc/devices/Devices.h>
-#include <kernel/pc/threads/Scheduler.h>
-#include <kernel/pc/time/Clock.h>
 #include <kernel/pc/input/ScreenAndInput.h>
 #include <kernel/pc/memory/VirtualMemory.h>
+#include <kernel/pc/threads/Scheduler.h>
+#include <kernel/pc/time/Clock.h>
 
 extern "C" u8 boot_stack_guard[];
 extern "C" u8 kernel_image_start[];

@@ -112,12 +112,14 @@ TestVerdict screen_pattern()
     }
     u32 width = framebuffer->width;
     u32 height = framebuffer->height;
+    u64 start = Hal::monotonic_nanoseconds();
     for (u32 y = 0; y < height; ++y) {
         for (u32 x = 0; x < width; ++x)
             framebuffer->at(x, y) = screen_pattern_pixel(x, y, width, height);
     }
     Hal::Rect whole {0, 0, static_cast<i32>(width), static_cast<i32>(height)};
     Hal::present(Span<Hal::Rect const>(&whole, 1));
+    u64 drawing_microseconds = (Hal::monotonic_nanoseconds() - start) / 1000;
 
     u64 wrong = 0;
     for (u32 y = 0; y < height; ++y) {
@@ -128,7 +130,8 @@ TestVerdict screen_pattern()
         logln("test screen_pattern: {} pixels read back wrong", wrong);
         return TestVerdict::Fail;
     }
-    logln("test screen_pattern: drawn {}x{}; press and release a key to finish", width, height);
+    logln("test screen_pattern: drawn {}x{}; {} pixels in {} us; press and release a key to finish", width, height,
+        u64(width) * height, drawing_microseconds);
     for (;;) {
         auto event = wait_for_input_event();
         log_input_event(event);

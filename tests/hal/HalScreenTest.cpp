@@ -2,15 +2,19 @@
 // Hal::framebuffer() gives the configured size, drawings land in it and survive into the
 // saved PPM image pixel by pixel, present() reaches the listener with its rectangles,
 // set_screen_mode() resizes and refuses nonsense, and fed input comes out of the queue in
-// order with modifiers and US-layout characters, dropping (and counting) beyond its capacity.
+// order with modifiers and US-layout characters and wake the reader's Hal::Event, dropping (and counting)
+// beyond its capacity.
 #include <kernel/hal/Input.h>
 #include <kernel/hal/Screen.h>
+#include <kernel/hal/Threads.h>
+#include <kernel/hal/Time.h>
 #include <kernel/hosted/HostedScreen.h>
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <thread>
 #include <vector>
 
 namespace {
@@ -216,6 +220,26 @@ private slots:
         event = take();
         QCOMPARE(event.character, u32('Q'));
         QVERIFY(event.modifiers & Hal::ModifierCapsLock);
+    }
+
+    void a_fed_event_wakes_the_reader()
+    {
+        Hosted::reset_input();
+        Hal::Event wake_up;
+        Hal::set_input_wake_up(&wake_up);
+        std::thread feeder([] { Hosted::feed_key(Hal::KeyCode::Z, Hal::KeyState::Pressed); });
+        // Generous: only a lost wake-up (a hang) can fail this, never a slow machine.
+        bool woken = wake_up.wait(Hal::monotonic_nanoseconds() + 60'000'000'000ull);
+        feeder.join();
+        Hal::set_input_wake_up(nullptr);
+        QVERIFY(woken);
+        auto event = take();
+        QCOMPARE(event.key, Hal::KeyCode::Z);
+        QCOMPARE(event.character, u32('z'));
+        // Without a wake-up set, feeding still works and signals nothing.
+        Hosted::feed_key(Hal::KeyCode::Z, Hal::KeyState::Released);
+        QVERIFY(!wake_up.wait(Hal::monotonic_nanoseconds()));
+        QCOMPARE(take().key_state, Hal::KeyState::Released);
     }
 
     void pointer_events_pass_through_and_overflow_is_counted()

@@ -38,7 +38,8 @@ namespace {
     AllThreadsList s_all_threads;
     Thread s_boot_thread;
     Thread* s_idle_thread;
-    Thread* s_current;
+    // The boot code is the current thread even before initialize(), so a Hal::Mutex works early.
+    Thread* s_current = &s_boot_thread;
     bool s_need_reschedule;
     u64 s_context_switches;
     Time::TimerEntry s_slice_timer;
@@ -124,7 +125,8 @@ namespace {
     bool block_unparked(WaitQueue& queue, u64 deadline)
     {
         auto* thread = s_current;
-        VERIFY(!thread->m_is_idle);
+        // Interrupt handlers and timer callbacks may wake threads but never wait.
+        VERIFY(!thread->m_is_idle && !Interrupts::in_interrupt_handler());
         if (deadline != Hal::no_deadline && deadline <= Time::now_nanoseconds())
             return false;
         thread->m_timed_out = false;
