@@ -8,7 +8,7 @@
  * What present() does is the port's business, and the contract is only this: what was
  * drawn before present() returns is on the screen afterwards.
  *   - pc: the pixels ARE the display's linear framebuffer (Bochs VBE), so drawing shows at
- *     once and present() is only a compiler barrier. It is ordinary RAM in QEMU, so reading
+ *     once and present() is only a store fence. It is ordinary RAM in QEMU, so reading
  *     it back is cheap there; a compositor wanting tear-free frames keeps its own back buffer.
  *   - hosted: the pixels are a memory buffer; present() tells the window (if any) to repaint
  *     the damaged rectangles; headless it only counts them.

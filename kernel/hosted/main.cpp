@@ -4,6 +4,7 @@
  * scenarios (docs/serial-log.md). Arguments use the kernel's command-line syntax, so a
  * scenario is started the same way on both ports: `phantom-hosted test=base`.
  */
+#include <kernel/hosted/HostedDevices.h>
 #include <kernel/hosted/HostedPanic.h>
 
 #include <base/Log.h>
@@ -114,8 +115,8 @@ int main(int argc, char** argv)
         StringView argument {argv[index], __builtin_strlen(argv[index])};
         if (argument.starts_with("test="sv)) {
             test_name = argument.substring_view(5, argument.length() - 5);
-        } else {
-            logln("usage: phantom-hosted [test=NAME]; tests: {}", s_test_names);
+        } else if (!Hosted::configure_device_argument(argument)) {
+            logln("usage: phantom-hosted [test=NAME] [disk=PATH] [channel.NAME=PATH]; tests: {}", s_test_names);
             return static_cast<int>(Verdict::Usage);
         }
     }

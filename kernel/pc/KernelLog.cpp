@@ -1,10 +1,11 @@
 /*
- * kernel/pc/KernelLog.cpp: the kernel's log sinks. Single processor, interrupts off: no
- * locking yet (FIXME: the hardware-layer issue adds a spinlock when interrupts and more
- * processors arrive).
+ * kernel/pc/KernelLog.cpp: the kernel's log sinks. One processor: a line is written with
+ * interrupts disabled, so a line logged by an interrupt handler or by a preempting thread
+ * never lands inside another (FIXME: a spinlock as well once more processors run).
  */
 #include <base/Log.h>
 #include <kernel/pc/KernelLog.h>
+#include <kernel/pc/cpu/Interrupts.h>
 #include <kernel/pc/drivers/Serial16550.h>
 #include <kernel/pc/drivers/VgaTextConsole.h>
 
@@ -29,6 +30,7 @@ void write_to_serial(StringView text) { s_com1.write(text); }
 
 void Base::log_write_line(StringView line_without_newline)
 {
+    Kernel::Interrupts::InterruptsDisabled interrupts_disabled;
     Kernel::s_com1.write(line_without_newline);
     Kernel::s_com1.write("\r\n"sv);
     Kernel::s_vga.write_line(line_without_newline);

@@ -130,8 +130,8 @@ TestVerdict screen_pattern()
         logln("test screen_pattern: {} pixels read back wrong", wrong);
         return TestVerdict::Fail;
     }
-    logln("test screen_pattern: drawn {}x{}; {} pixels in {} us; press and release a key to finish", width, height,
-        u64(width) * height, drawing_microseconds);
+    logln("test screen_pattern: drawn {}x{}; {} pixels in {} us; press and release a key to finish", width,
+        height, u64(width) * height, drawing_microseconds);
     for (;;) {
         auto event = wait_for_input_event();
         log_input_event(event);

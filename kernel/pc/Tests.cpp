@@ -250,7 +250,7 @@ namespace {
         logln("test {}: {}", name, verdict == TestVerdict::Pass ? "pass"sv : "FAIL"sv);
         return verdict;
     }
-    FixedStringBuilder<256> names;
+    FixedStringBuilder<1024> names;
     for (auto const& test : test_cases)
         names.appendff("{}{}", names.length() ? " "sv : ""sv, test.name);
     logln("unknown test '{}'; the tests are: {}", name, names.string_view());

@@ -241,9 +241,10 @@ ErrorOr<Framebuffer> set_screen_mode(ScreenSize size)
 
 void present(Span<Rect const>)
 {
-    // The framebuffer is the display memory: everything drawn is already visible. The
-    // barrier keeps the compiler from sinking stores to it past this call.
-    asm volatile("" : : : "memory");
+    // The framebuffer is the display memory: everything drawn is already visible. The fence
+    // (and compiler barrier) drains write-combining buffers, should the framebuffer ever be
+    // mapped write-combining, and keeps the compiler from sinking stores past this call.
+    asm volatile("sfence" : : : "memory");
 }
 
 } // namespace Hal

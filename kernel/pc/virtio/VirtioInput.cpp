@@ -127,6 +127,9 @@ namespace {
             m_name_length = min<usize>(virtio.read_config8(config_size), sizeof(m_name));
             for (usize i = 0; i < m_name_length; ++i)
                 m_name[i] = static_cast<char>(virtio.read_config8(config_data + i));
+            // QEMU counts the terminating NUL in the size.
+            while (m_name_length > 0 && m_name[m_name_length - 1] == '\0')
+                --m_name_length;
         }
 
         AxisRange read_axis(u16 axis)
