@@ -78,4 +78,5 @@ using Base::forward;
 using Base::max;
 using Base::min;
 using Base::move;
-using Base::swap;
+// swap stays in Base: exported globally it would capture unqualified swap() calls of host
+// libraries (Qt's and the standard library's smart pointers) that include base/ headers.

@@ -6,6 +6,7 @@
  */
 #include <kernel/hosted/HostedDevices.h>
 #include <kernel/hosted/HostedPanic.h>
+#include <kernel/hosted/HostedScreen.h>
 
 #include <base/Log.h>
 #include <base/SelfTest.h>
@@ -115,8 +116,10 @@ int main(int argc, char** argv)
         StringView argument {argv[index], __builtin_strlen(argv[index])};
         if (argument.starts_with("test="sv)) {
             test_name = argument.substring_view(5, argument.length() - 5);
-        } else if (!Hosted::configure_device_argument(argument)) {
-            logln("usage: phantom-hosted [test=NAME] [disk=PATH] [channel.NAME=PATH]; tests: {}", s_test_names);
+        } else if (!Hosted::configure_device_argument(argument)
+            && !Hosted::configure_screen_argument(argument)) {
+            logln("usage: phantom-hosted [test=NAME] [disk=PATH] [channel.NAME=PATH] [screen=WxH]; tests: {}",
+                s_test_names);
             return static_cast<int>(Verdict::Usage);
         }
     }
