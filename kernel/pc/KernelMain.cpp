@@ -47,9 +47,9 @@ namespace {
     {
         logln("command line: \"{}\"", boot.command_line);
         auto image_bytes = static_cast<usize>(kernel_image_end - kernel_image_start);
-        logln("memory: {} MiB usable; kernel image {} KiB at physical {:#x}; heap {} MiB",
+        logln("memory: {} MiB usable; kernel image {} KiB at physical {:#x}; heap {} KiB mapped so far",
             boot.usable_memory_bytes >> 20, image_bytes >> 10, kernel_virtual_to_physical(kernel_image_start),
-            KernelHeap::statistics().arena_bytes >> 20);
+            KernelHeap::statistics().arena_bytes >> 10);
         u64 frequency = BootClock::tsc_frequency_hz();
         // Under TCG the TSC starts at zero with the machine, so its value at kernel entry is the
         // time the firmware and the loader took; under KVM it is the host's (meaningless here).
