@@ -120,6 +120,12 @@ QJsonObject button_event(QString const& button, bool down)
 class ScreenInputTest : public QObject {
     Q_OBJECT
 
+private:
+    // input_echo ends when Escape is released, and QEMU may exit before it answers that very
+    // QMP command, so a failed send is not an error by itself: the pass verdict, which only
+    // the guest's reading of the release can produce, is what the caller checks next.
+    static void end_input_echo(QemuMachine& machine) { (void)machine.send_key(QStringLiteral("esc")); }
+
 private slots:
     void screen_shows_the_pattern_exactly_data()
     {
@@ -179,8 +185,9 @@ private slots:
         MACHINE_CHECK(machine, differing == 0,
             QStringLiteral("%1 pixels differ from the pattern:%2").arg(differing).arg(first_differences));
 
-        // Any key ends the test; it reaches the kernel through the PS/2 keyboard.
-        MACHINE_VERIFY(machine, machine.send_key(QStringLiteral("ret")));
+        // Any key ends the test; it reaches the kernel through the PS/2 keyboard, and QEMU may
+        // exit before it answers the key's QMP command: the verdict is the check.
+        (void)machine.send_key(QStringLiteral("ret"));
         MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, event_timeout));
     }
 
@@ -194,11 +201,6 @@ private slots:
         MACHINE_CHECK(machine, machine.serial_text().contains(QStringLiteral("phantom: ps2: keyboard ready")),
             QStringLiteral("the PS/2 keyboard was not found"));
 
-        MACHINE_VERIFY(machine, machine.type_text(QStringLiteral("phAntom")));
-        MACHINE_VERIFY(machine, machine.send_key(QStringLiteral("ctrl-c")));
-        MACHINE_VERIFY(machine, machine.send_key(QStringLiteral("up")));
-        MACHINE_VERIFY(machine, machine.send_key(QStringLiteral("kp_enter")));
-        MACHINE_VERIFY(machine, machine.send_key(QStringLiteral("shift-1")));
         QStringList expected = lines_for_letters(QStringLiteral("phAntom"));
         expected << key_line(QStringLiteral("left_control"), true, QStringLiteral("control"))
                  << key_line(QStringLiteral("c"), true, QStringLiteral("control"))
@@ -212,11 +214,31 @@ private slots:
                  << key_line(QStringLiteral("1"), true, QStringLiteral("shift"), QChar(u'!'))
                  << key_line(QStringLiteral("1"), false, QStringLiteral("shift"))
                  << key_line(QStringLiteral("left_shift"), false, QStringLiteral("none"));
+
+        // One key combination at a time, each waited for: QEMU's PS/2 keyboard queue holds 16
+        // bytes and drops what comes while it is full, which happens when a loaded host starves
+        // the guest's CPU and the test sends faster than the guest reads (a person never does).
+        struct Step {
+            QString combination;
+            int lines;
+        };
+        QList<Step> const steps {{"p", 2}, {"h", 2}, {"shift-a", 4}, {"n", 2}, {"t", 2}, {"o", 2}, {"m", 2},
+            {"ctrl-c", 4}, {"up", 2}, {"kp_enter", 2}, {"shift-1", 4}};
+        int search_from = ready->line_index + 1;
+        int line = 0;
+        for (auto const& step : steps) {
+            MACHINE_VERIFY(machine, machine.send_key(step.combination));
+            line += step.lines;
+            auto const arrived = machine.wait_for_serial_text(expected[line - 1], event_timeout, search_from);
+            MACHINE_VERIFY(machine, arrived);
+            search_from = arrived->line_index + 1;
+        }
+        QCOMPARE(line, expected.size());
         QString problem;
         MACHINE_CHECK(
             machine, expect_input_lines(machine, ready->line_index + 1, expected, &problem), problem);
 
-        MACHINE_VERIFY(machine, machine.send_key(QStringLiteral("esc")));
+        end_input_echo(machine);
         MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, event_timeout));
     }
 
@@ -253,7 +275,7 @@ private slots:
         MACHINE_CHECK(
             machine, expect_input_lines(machine, ready->line_index + 1, expected, &problem), problem);
 
-        MACHINE_VERIFY(machine, machine.send_key(QStringLiteral("esc")));
+        end_input_echo(machine);
         MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, event_timeout));
     }
 
@@ -281,7 +303,7 @@ private slots:
         QString problem;
         MACHINE_CHECK(
             machine, expect_input_lines(machine, ready->line_index + 1, expected, &problem), problem);
-        MACHINE_VERIFY(machine, machine.send_key(QStringLiteral("esc")));
+        end_input_echo(machine);
         MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, event_timeout));
     }
 
@@ -342,7 +364,7 @@ private slots:
         MACHINE_CHECK(
             machine, expect_input_lines(machine, ready->line_index + 1, expected, &problem), problem);
 
-        MACHINE_VERIFY(machine, machine.send_key(QStringLiteral("esc")));
+        end_input_echo(machine);
         MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, event_timeout));
     }
 };
