@@ -29,7 +29,6 @@ namespace Base {
     E(WouldBlock, "The operation would have to wait and was asked not to.")                                  \
     E(PermissionDenied, "The operation is not allowed without the right permission or token.")               \
     E(Unsupported, "This operation or feature is not supported here.")                                       \
-    E(NotImplemented, "This is not implemented yet.")                                                        \
     E(Restarted, "The system restarted while this was in progress; repeat it if still needed.")              \
     E(SelfTestFailed, "A built-in self test failed; the log lists the failing checks.")                      \
     E(Custom, "An error occurred.")
