@@ -7,6 +7,8 @@
  * the registers are restored and the interrupted code resumes.
  */
 
+#include <kernel/pc/cpu/InterruptFrame.inc>
+
 // Vectors for which the processor pushes an error code.
 #define HAS_ERROR_CODE(vector) \
     ((vector) == 8 || (vector) == 10 || (vector) == 11 || (vector) == 12 || (vector) == 13 \
@@ -32,41 +34,7 @@ EXCEPTION_STUB \vector
 
 .type exception_common, @function
 exception_common:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
-    cld
-    movq %rsp, %rdi
-    call handle_cpu_exception
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
-    addq $16, %rsp // vector and error code
-    iretq
+    CALL_WITH_INTERRUPT_FRAME handle_cpu_exception
 .size exception_common, . - exception_common
 
 // void capture_registers(Kernel::InterruptFrame* frame), frame in %rdi.

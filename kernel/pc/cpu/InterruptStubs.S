@@ -8,6 +8,8 @@
  * and iretq resumes the interrupted code.
  */
 
+#include <kernel/pc/cpu/InterruptFrame.inc>
+
 .section .text
 
 .macro INTERRUPT_STUB vector
@@ -29,41 +31,7 @@ interrupt_stub_\vector:
 
 .type interrupt_common, @function
 interrupt_common:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
-    cld
-    movq %rsp, %rdi
-    call handle_interrupt
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
-    addq $16, %rsp // vector and error code
-    iretq
+    CALL_WITH_INTERRUPT_FRAME handle_interrupt
 .size interrupt_common, . - interrupt_common
 
 .macro STUB_ADDRESS vector
