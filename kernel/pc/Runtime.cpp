@@ -59,6 +59,16 @@ usize strlen(char const* string)
     return length;
 }
 
+// libgcc's helper for __builtin_popcountll (kernel/persist counts dirty bits with it); the
+// kernel links no libgcc and the compiler may not use the POPCNT instruction.
+int __popcountdi2(long long value)
+{
+    int count = 0;
+    for (auto bits = static_cast<unsigned long long>(value); bits != 0; bits &= bits - 1)
+        ++count;
+    return count;
+}
+
 void __cxa_pure_virtual() { Kernel::panic("pure virtual function called"sv); }
 
 // Destructors of global objects would run at exit; the kernel never exits.

@@ -11,6 +11,7 @@
 #include <kernel/pc/devices/DeviceTests.h>
 #include <kernel/pc/memory/MemoryTests.h>
 #include <kernel/pc/memory/VirtualMemory.h>
+#include <kernel/pc/persist/PersistTests.h>
 #include <kernel/pc/threads/ThreadTests.h>
 #include <new>
 
@@ -208,6 +209,7 @@ namespace {
         {"block_verify"sv, Tests::block_verify},
         {"echo_channels"sv, Tests::echo_channels},
         {"bench_block_write"sv, Tests::bench_block_write},
+        {"persist_store"sv, Tests::persist_store},
         {"bench_channel_send"sv, Tests::bench_channel_send},
         {"base"sv, Tests::base_self_test},
         {"heap"sv, Tests::heap},

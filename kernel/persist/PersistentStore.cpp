@@ -118,6 +118,8 @@ ErrorOr<NonnullOwnPtr<PersistentStore>> PersistentStore::open(
         state.valid = true;
         for (u32 i = 0; i < superblock->record_count; ++i)
             TRY(state.records.try_append(superblock->records[i]));
+        if (superblock->records[0].generation >= highest_generation)
+            store->m_recorded_kept_generations = superblock->kept_generations;
         highest_generation = max(highest_generation, superblock->records[0].generation);
     }
     if (!any_magic)

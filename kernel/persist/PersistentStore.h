@@ -108,6 +108,10 @@ public:
     // Blocks the next snapshot may use.
     u64 free_block_count() const { return m_allocator.free_block_count(); }
     u32 kept_generations() const { return m_kept_generations; }
+    // K as written by the newest valid superblock (the last format or commit).
+    u32 recorded_kept_generations() const { return m_recorded_kept_generations; }
+    // Whether superblock `slot` (0: A, 1: B) passed its checks at open.
+    bool is_superblock_valid(u64 slot) const { return slot < superblock_slot_count && m_slots[slot].valid; }
 
 private:
     struct SlotState {
@@ -136,6 +140,7 @@ private:
 
     Hal::BlockDevice& m_device;
     u32 m_kept_generations;
+    u32 m_recorded_kept_generations {0};
     BlockAllocator m_allocator;
     SlotState m_slots[superblock_slot_count];
     Vector<u64> m_damaged;

@@ -3,6 +3,7 @@
 # files. Include it; it sets PHANTOM_PERSIST_SOURCES to absolute paths.
 set(PHANTOM_PERSIST_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/BlockAllocator.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/PersistentAddressSpace.cpp
     ${CMAKE_CURRENT_LIST_DIR}/PersistentStore.cpp
     ${CMAKE_CURRENT_LIST_DIR}/SnapshotWriter.cpp
 )

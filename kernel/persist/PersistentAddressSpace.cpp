@@ -1,0 +1,446 @@
+/*
+ * kernel/persist/PersistentAddressSpace.cpp: lazy restore through the fault hook, and the
+ * snapshot protocol (safepoint, write-protect, resume, copy with copy-on-write, commit).
+ *
+ * Copy-on-write without blocking the fault hook: each page of the in-flight snapshot has a
+ * state. The writer copies a page while it is still write-protected, then claims it
+ * (Protected -> Released) and unprotects it; if a mutator's write fault claimed it first
+ * (Protected -> CowCopying), the fault hook copies the page into the snapshot's side buffer
+ * BEFORE unprotecting it, publishes CowReady, and the writer takes the side buffer instead of
+ * its own (possibly torn) copy. Neither side ever waits on the other inside the fault hook.
+ */
+#include <kernel/persist/PersistentAddressSpace.h>
+
+#include <base/Assertions.h>
+#include <base/Log.h>
+#include <base/StdLibExtras.h>
+
+namespace Persist {
+
+namespace {
+
+    enum PageCopyState : u8 {
+        Protected,  // write-protected, content is the snapshot's
+        Released,   // the writer copied it and unprotects it
+        CowCopying, // a write fault is copying it into the side buffer
+        CowReady,   // the side buffer holds the snapshot's content
+    };
+
+    u64 popcount(u64 word) { return static_cast<u64>(__builtin_popcountll(word)); }
+
+} // namespace
+
+struct PersistentAddressSpace::InFlightPage {
+    u64 index;
+    u8 state;
+};
+
+struct PersistentAddressSpace::InFlightSnapshot {
+    Vector<InFlightPage> pages; // ascending index
+    Vector<DirtyPage> dirty_pages;
+    u8* copies {nullptr};      // the writer's copies, one page per entry
+    u8* side_buffers {nullptr}; // the fault hook's copies, touched only when used
+
+    ~InFlightSnapshot()
+    {
+        delete[] copies;
+        delete[] side_buffers;
+    }
+
+    InFlightPage* find(u64 index)
+    {
+        usize low = 0;
+        usize high = pages.size();
+        while (low < high) {
+            usize middle = low + (high - low) / 2;
+            if (pages[middle].index == index)
+                return &pages[middle];
+            if (pages[middle].index < index)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        return nullptr;
+    }
+};
+
+ErrorOr<NonnullOwnPtr<PersistentAddressSpace>> PersistentAddressSpace::open(
+    Hal::BlockDevice& device, AddressSpaceOptions const& options)
+{
+    u64 start_ns = Hal::monotonic_nanoseconds();
+    if (options.base % Hal::page_size != 0 || options.size % Hal::page_size != 0 || options.size == 0
+        || options.size / Hal::page_size > maximum_page_count)
+        return Error::with_message(
+            ErrorCode::InvalidArgument, "The persistent address space must be page-aligned and fit the disk format."sv);
+
+    auto opened = PersistentStore::open(device, options.store);
+    if (opened.is_error() && opened.error().code() == ErrorCode::InvalidFormat
+        && options.format_if_blank == FormatIfBlank::Yes) {
+        TRY(PersistentStore::format(device, options.store.kept_generations));
+        opened = PersistentStore::open(device, options.store);
+    }
+    auto store = TRY(move(opened));
+
+    auto space = TRY(adopt_nonnull_own_or_enomem(new (std::nothrow) PersistentAddressSpace(move(store), options)));
+    space->m_restore_buffer = new (std::nothrow) u8[Hal::page_size];
+    if (!space->m_restore_buffer)
+        return Error(ErrorCode::OutOfMemory);
+    Hal::ThreadOptions pager_options;
+    pager_options.name = "pager"sv;
+    pager_options.priority = Hal::ThreadPriority::High;
+    space->m_pager_thread = TRY(Hal::create_thread(pager_thread_entry, space.ptr(), pager_options));
+    space->m_range = TRY(Hal::reserve_range_at(options.base, options.size));
+    TRY(Hal::register_fault_handler(space->m_range, handle_fault, space.ptr()));
+    space->m_fault_handler_registered = true;
+
+    auto boot = space->m_store->boot_generation();
+    space->m_committed_generation = boot.generation;
+    if (boot.generation == 0 && boot.page_count == 0)
+        logln("fresh world");
+    else
+        logln("resumed gen={} in {} ms", boot.generation,
+            (Hal::monotonic_nanoseconds() - start_ns) / Hal::nanoseconds_per_millisecond);
+
+    if (options.snapshot_interval_ns != 0)
+        TRY(space->start_snapshot_thread());
+    return space;
+}
+
+PersistentAddressSpace::PersistentAddressSpace(NonnullOwnPtr<PersistentStore> store, AddressSpaceOptions const& options)
+    : m_store(move(store))
+    , m_options(options)
+{
+}
+
+PersistentAddressSpace::~PersistentAddressSpace()
+{
+    stop_snapshot_thread();
+    if (m_pager_thread) {
+        __atomic_store_n(&m_pager_stopping, true, __ATOMIC_RELEASE);
+        m_pager_wakeup.signal();
+        Hal::join_thread(m_pager_thread);
+    }
+    if (m_fault_handler_registered)
+        Hal::unregister_fault_handler(m_range);
+    if (m_range.size != 0)
+        Hal::release_range(m_range);
+    delete[] m_restore_buffer;
+}
+
+AddressSpaceStatistics PersistentAddressSpace::statistics() const
+{
+    AddressSpaceStatistics result;
+    result.pages_restored = __atomic_load_n(&m_pages_restored, __ATOMIC_RELAXED);
+    result.pages_zero_filled = __atomic_load_n(&m_pages_zero_filled, __ATOMIC_RELAXED);
+    result.copy_on_write_pages = __atomic_load_n(&m_copy_on_write_pages, __ATOMIC_RELAXED);
+    result.snapshots = __atomic_load_n(&m_snapshots, __ATOMIC_RELAXED);
+    result.failed_snapshots = __atomic_load_n(&m_failed_snapshots, __ATOMIC_RELAXED);
+    return result;
+}
+
+void PersistentAddressSpace::lock_store() const
+{
+    // Only short holders spin here: a page read in the fault hook, or one commit.
+    while (__atomic_test_and_set(&m_store_lock, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&m_store_lock, __ATOMIC_RELAXED)) { }
+    }
+}
+
+void PersistentAddressSpace::unlock_store() const { __atomic_clear(&m_store_lock, __ATOMIC_RELEASE); }
+
+Hal::FaultResolution PersistentAddressSpace::handle_fault(void* context, FlatPtr address, Hal::FaultAccess access)
+{
+    auto& space = *static_cast<PersistentAddressSpace*>(context);
+    FlatPtr page = address & ~static_cast<FlatPtr>(Hal::page_size - 1);
+    auto state = Hal::query(page);
+    if (!state.has_value())
+        return space.request_restore(page);
+    if (state->protection == Hal::Protection::ReadWrite)
+        return Hal::FaultResolution::Resolved; // another thread unprotected it meanwhile
+    if (access == Hal::FaultAccess::Write)
+        return space.copy_on_write(page);
+    return Hal::FaultResolution::Unhandled;
+}
+
+namespace {
+    enum PagerState : u8 {
+        PagerIdle,
+        PagerRequested,
+        PagerResolved,
+        PagerFailed,
+    };
+}
+
+Hal::FaultResolution PersistentAddressSpace::request_restore(FlatPtr page)
+{
+    while (__atomic_test_and_set(&m_pager_lock, __ATOMIC_ACQUIRE)) { }
+    __atomic_store_n(&m_pager_page, page, __ATOMIC_RELAXED);
+    __atomic_store_n(&m_pager_state, static_cast<u8>(PagerRequested), __ATOMIC_RELEASE);
+    m_pager_wakeup.signal();
+    u8 state;
+    while ((state = __atomic_load_n(&m_pager_state, __ATOMIC_ACQUIRE)) == PagerRequested)
+        Hal::yield();
+    __atomic_store_n(&m_pager_state, static_cast<u8>(PagerIdle), __ATOMIC_RELAXED);
+    __atomic_clear(&m_pager_lock, __ATOMIC_RELEASE);
+    return state == PagerResolved ? Hal::FaultResolution::Resolved : Hal::FaultResolution::Unhandled;
+}
+
+void PersistentAddressSpace::pager_thread_entry(void* argument)
+{
+    static_cast<PersistentAddressSpace*>(argument)->run_pager_thread();
+}
+
+void PersistentAddressSpace::run_pager_thread()
+{
+    for (;;) {
+        (void)m_pager_wakeup.wait();
+        if (__atomic_load_n(&m_pager_stopping, __ATOMIC_ACQUIRE))
+            return;
+        if (__atomic_load_n(&m_pager_state, __ATOMIC_ACQUIRE) != PagerRequested)
+            continue;
+        auto resolution = restore_page(__atomic_load_n(&m_pager_page, __ATOMIC_RELAXED));
+        __atomic_store_n(&m_pager_state,
+            static_cast<u8>(resolution == Hal::FaultResolution::Resolved ? PagerResolved : PagerFailed),
+            __ATOMIC_RELEASE);
+    }
+}
+
+Hal::FaultResolution PersistentAddressSpace::restore_page(FlatPtr page)
+{
+    lock_store();
+    if (Hal::query(page).has_value()) {
+        // Another thread restored it while this one waited.
+        unlock_store();
+        return Hal::FaultResolution::Resolved;
+    }
+    u64 index = (page - m_range.base) / Hal::page_size;
+    auto present = m_store->read_page(m_committed_generation, index, Bytes(m_restore_buffer, Hal::page_size));
+    if (present.is_error()) {
+        // Never run on garbage: the access fails as a real fault.
+        logln("persist: cannot restore page {} of generation {}: {}", index, m_committed_generation, present.error());
+        unlock_store();
+        return Hal::FaultResolution::Unhandled;
+    }
+    if (Hal::map_zeroed(page, Hal::page_size, Hal::Protection::ReadWrite).is_error()) {
+        logln("persist: no memory to restore page {}", index);
+        unlock_store();
+        return Hal::FaultResolution::Unhandled;
+    }
+    if (present.value()) {
+        __builtin_memcpy(reinterpret_cast<void*>(page), m_restore_buffer, Hal::page_size);
+        // The page equals its stored copy: it is clean, not owed to the next snapshot.
+        u64 bit = 0;
+        (void)Hal::collect_dirty_pages(page, 1, Span<u64>(&bit, 1), Hal::ClearDirty::Yes);
+        __atomic_fetch_add(&m_pages_restored, 1, __ATOMIC_RELAXED);
+    } else {
+        __atomic_fetch_add(&m_pages_zero_filled, 1, __ATOMIC_RELAXED);
+    }
+    if (index + 1 > __atomic_load_n(&m_mapped_page_limit, __ATOMIC_RELAXED))
+        __atomic_store_n(&m_mapped_page_limit, index + 1, __ATOMIC_RELEASE);
+    unlock_store();
+    return Hal::FaultResolution::Resolved;
+}
+
+Hal::FaultResolution PersistentAddressSpace::copy_on_write(FlatPtr page)
+{
+    __atomic_fetch_add(&m_copy_on_write_handlers, 1, __ATOMIC_SEQ_CST);
+    auto result = Hal::FaultResolution::Unhandled;
+    auto* snapshot = __atomic_load_n(&m_in_flight, __ATOMIC_SEQ_CST);
+    InFlightPage* entry = snapshot ? snapshot->find((page - m_range.base) / Hal::page_size) : nullptr;
+    if (entry) {
+        u8 expected = Protected;
+        if (__atomic_compare_exchange_n(
+                &entry->state, &expected, CowCopying, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            usize slot = static_cast<usize>(entry - snapshot->pages.data());
+            __builtin_memcpy(
+                snapshot->side_buffers + slot * Hal::page_size, reinterpret_cast<void const*>(page), Hal::page_size);
+            __atomic_store_n(&entry->state, static_cast<u8>(CowReady), __ATOMIC_RELEASE);
+            Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
+            __atomic_fetch_add(&m_copy_on_write_pages, 1, __ATOMIC_RELAXED);
+        } else if (expected != CowCopying) {
+            // Already copied (by the writer or another fault): only the unprotect may be missing.
+            Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
+        }
+        // CowCopying: another thread is copying it; the retried write faults until it is done.
+        result = Hal::FaultResolution::Resolved;
+    }
+    __atomic_fetch_sub(&m_copy_on_write_handlers, 1, __ATOMIC_SEQ_CST);
+    return result;
+}
+
+ErrorOr<GenerationInfo> PersistentAddressSpace::snapshot()
+{
+    Hal::MutexLocker locker(m_snapshot_mutex);
+    return take_snapshot();
+}
+
+ErrorOr<void> PersistentAddressSpace::collect_dirty(InFlightSnapshot& snapshot)
+{
+    usize limit = __atomic_load_n(&m_mapped_page_limit, __ATOMIC_ACQUIRE);
+    usize words = (limit + 63) / 64;
+    Vector<u64> bitmap;
+    TRY(bitmap.try_resize(words));
+    if (m_unsaved.size() < words)
+        TRY(m_unsaved.try_resize(words));
+    // From here on the dirty state is cleared: m_unsaved keeps the pages until a commit.
+    if (limit != 0)
+        (void)Hal::collect_dirty_pages(m_range.base, limit, bitmap.span(), Hal::ClearDirty::Yes);
+    usize count = 0;
+    for (usize word = 0; word < m_unsaved.size(); ++word) {
+        if (word < words)
+            m_unsaved[word] |= bitmap[word];
+        count += popcount(m_unsaved[word]);
+    }
+    if (count == 0)
+        return {};
+    TRY(snapshot.pages.try_ensure_capacity(count));
+    TRY(snapshot.dirty_pages.try_ensure_capacity(count));
+    snapshot.copies = new (std::nothrow) u8[count * Hal::page_size];
+    snapshot.side_buffers = new (std::nothrow) u8[count * Hal::page_size];
+    if (!snapshot.copies || !snapshot.side_buffers)
+        return Error(ErrorCode::OutOfMemory);
+    for (usize word = 0; word < m_unsaved.size(); ++word) {
+        for (u64 bits = m_unsaved[word]; bits != 0; bits &= bits - 1) {
+            u64 index = word * 64 + static_cast<u64>(__builtin_ctzll(bits));
+            MUST(snapshot.pages.try_append(InFlightPage {index, Protected}));
+        }
+    }
+    // Write-protect runs of consecutive pages: page-table work only, never page content.
+    usize run_start = 0;
+    for (usize i = 1; i <= snapshot.pages.size(); ++i) {
+        if (i < snapshot.pages.size() && snapshot.pages[i].index == snapshot.pages[i - 1].index + 1)
+            continue;
+        u64 first = snapshot.pages[run_start].index;
+        Hal::protect(m_range.base + first * Hal::page_size, (i - run_start) * Hal::page_size,
+            Hal::Protection::ReadOnly);
+        run_start = i;
+    }
+    return {};
+}
+
+void PersistentAddressSpace::copy_pages(InFlightSnapshot& snapshot)
+{
+    for (usize slot = 0; slot < snapshot.pages.size(); ++slot) {
+        auto& entry = snapshot.pages[slot];
+        FlatPtr page = m_range.base + entry.index * Hal::page_size;
+        u8* copy = snapshot.copies + slot * Hal::page_size;
+        // Copied while write-protected; valid only if no write fault claimed the page first.
+        __builtin_memcpy(copy, reinterpret_cast<void const*>(page), Hal::page_size);
+        u8 expected = Protected;
+        if (__atomic_compare_exchange_n(&entry.state, &expected, Released, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
+        } else {
+            while (__atomic_load_n(&entry.state, __ATOMIC_ACQUIRE) != CowReady)
+                Hal::yield();
+            copy = snapshot.side_buffers + slot * Hal::page_size;
+        }
+        MUST(snapshot.dirty_pages.try_append(DirtyPage {entry.index, copy}));
+    }
+    // No fault hook may still look at the snapshot once it is gone.
+    __atomic_store_n(&m_in_flight, static_cast<InFlightSnapshot*>(nullptr), __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&m_copy_on_write_handlers, __ATOMIC_SEQ_CST) != 0)
+        Hal::yield();
+}
+
+ErrorOr<GenerationInfo> PersistentAddressSpace::take_snapshot()
+{
+    InFlightSnapshot snapshot;
+    u64 stop_ns = Hal::monotonic_nanoseconds();
+    if (m_options.mutators)
+        m_options.mutators->stop_at_safepoint();
+    auto collected = collect_dirty(snapshot);
+    if (!collected.is_error() && !snapshot.pages.is_empty())
+        __atomic_store_n(&m_in_flight, &snapshot, __ATOMIC_SEQ_CST);
+    if (m_options.mutators)
+        m_options.mutators->resume();
+    u64 resume_ns = Hal::monotonic_nanoseconds();
+    u64 pause_ns = resume_ns - stop_ns;
+
+    if (collected.is_error()) {
+        __atomic_fetch_add(&m_failed_snapshots, 1, __ATOMIC_RELAXED);
+        logln("snapshot failed: {}; generation {} stays committed", collected.error(), committed_generation());
+        return collected.release_error();
+    }
+    if (snapshot.pages.is_empty()) {
+        // Nothing changed: no new generation, so kept generations are not pushed out for nothing.
+        lock_store();
+        auto info = m_store->boot_generation();
+        unlock_store();
+        return info;
+    }
+
+    copy_pages(snapshot);
+    lock_store();
+    auto committed = m_store->commit_snapshot(
+        snapshot.dirty_pages.span(), SnapshotOptions {Hal::wall_clock_nanoseconds(), pause_ns});
+    if (!committed.is_error())
+        __atomic_store_n(&m_committed_generation, committed.value().generation, __ATOMIC_RELEASE);
+    unlock_store();
+    u64 write_ms = (Hal::monotonic_nanoseconds() - resume_ns) / Hal::nanoseconds_per_millisecond;
+
+    if (committed.is_error()) {
+        __atomic_fetch_add(&m_failed_snapshots, 1, __ATOMIC_RELAXED);
+        logln("snapshot failed: {}; generation {} stays committed", committed.error(), committed_generation());
+        return committed.release_error();
+    }
+    for (auto& word : m_unsaved)
+        word = 0;
+    __atomic_fetch_add(&m_snapshots, 1, __ATOMIC_RELAXED);
+    logln("snapshot gen={} pages={} pause_us={} write_ms={}", committed.value().generation, snapshot.pages.size(),
+        pause_ns / 1000, write_ms);
+    return committed.release_value();
+}
+
+void PersistentAddressSpace::request_snapshot()
+{
+    __atomic_store_n(&m_snapshot_requested, true, __ATOMIC_RELEASE);
+    m_snapshot_wakeup.signal();
+}
+
+ErrorOr<GenerationInfo> PersistentAddressSpace::shutdown()
+{
+    stop_snapshot_thread();
+    return snapshot();
+}
+
+void PersistentAddressSpace::snapshot_thread_entry(void* argument)
+{
+    static_cast<PersistentAddressSpace*>(argument)->run_snapshot_thread();
+}
+
+void PersistentAddressSpace::run_snapshot_thread()
+{
+    u64 next_ns = Hal::monotonic_nanoseconds() + m_options.snapshot_interval_ns;
+    while (!__atomic_load_n(&m_stopping, __ATOMIC_ACQUIRE)) {
+        (void)m_snapshot_wakeup.wait(next_ns);
+        if (__atomic_load_n(&m_stopping, __ATOMIC_ACQUIRE))
+            break;
+        bool requested = __atomic_exchange_n(&m_snapshot_requested, false, __ATOMIC_ACQ_REL);
+        if (!requested && Hal::monotonic_nanoseconds() < next_ns)
+            continue;
+        // A failure is logged by take_snapshot(); the world keeps running on the last commit.
+        (void)snapshot();
+        next_ns = Hal::monotonic_nanoseconds() + m_options.snapshot_interval_ns;
+    }
+}
+
+ErrorOr<void> PersistentAddressSpace::start_snapshot_thread()
+{
+    Hal::ThreadOptions thread_options;
+    thread_options.name = "snapshot"sv;
+    thread_options.priority = Hal::ThreadPriority::High;
+    m_snapshot_thread = TRY(Hal::create_thread(snapshot_thread_entry, this, thread_options));
+    return {};
+}
+
+void PersistentAddressSpace::stop_snapshot_thread()
+{
+    if (!m_snapshot_thread)
+        return;
+    __atomic_store_n(&m_stopping, true, __ATOMIC_RELEASE);
+    m_snapshot_wakeup.signal();
+    Hal::join_thread(m_snapshot_thread);
+    m_snapshot_thread = nullptr;
+}
+
+} // namespace Persist

@@ -1,0 +1,167 @@
+/*
+ * kernel/persist/PersistentAddressSpace.h: the live side of persistent memory. A
+ * PersistentAddressSpace (PAS) is a range reserved at a fixed virtual address (the same on
+ * both ports, so object references are plain pointers) backed by a PersistentStore:
+ *   - lazy restore: nothing is read at open; the first touch of a page faults, and the fault
+ *     hook maps it and fills it from the newest committed generation (zeros when absent);
+ *   - snapshots: stop the mutator ThreadGroup at a safepoint, collect and write-protect the
+ *     dirty pages, resume, then copy each page (copy-on-write when a mutator writes a page
+ *     first) and commit through PersistentStore::commit_snapshot;
+ *   - a periodic snapshot thread (default every 5 s) and snapshots on request.
+ *
+ *     Hal::ThreadGroup mutators;
+ *     auto pas = TRY(PersistentAddressSpace::open(device, {.mutators = &mutators}));
+ *     auto* root = reinterpret_cast<u64*>(pas->base()); // survives restarts
+ *     auto info = TRY(pas->snapshot());
+ *
+ * Mutator threads must call Hal::safepoint() regularly. One PAS per base address.
+ */
+#pragma once
+
+#include <base/ErrorOr.h>
+#include <base/OwnPtr.h>
+#include <base/Types.h>
+#include <base/Vector.h>
+#include <kernel/hal/Block.h>
+#include <kernel/hal/Memory.h>
+#include <kernel/hal/Threads.h>
+#include <kernel/hal/Time.h>
+#include <kernel/persist/PersistentStore.h>
+
+namespace Persist {
+
+// Where the PAS lives on both ports: below the 47-bit user limit of hosted Linux and far
+// from anything the pc kernel maps.
+constexpr FlatPtr default_pas_base = 0x0000'1000'0000'0000;
+// 64 GiB of address space; only touched pages cost memory, only dirty pages cost disk.
+constexpr usize default_pas_size = static_cast<usize>(64) * 1024 * 1024 * 1024;
+constexpr u64 default_snapshot_interval_ns = 5 * Hal::nanoseconds_per_second;
+
+enum class FormatIfBlank : u8 {
+    No,
+    Yes,
+};
+
+struct AddressSpaceOptions {
+    FlatPtr base {default_pas_base};
+    usize size {default_pas_size};
+    // The threads that write the PAS; stopped at a safepoint for each snapshot (may be null
+    // when the caller guarantees no concurrent writer, e.g. in tests).
+    Hal::ThreadGroup* mutators {nullptr};
+    // 0: no periodic snapshot thread (snapshots only on request).
+    u64 snapshot_interval_ns {default_snapshot_interval_ns};
+    // Format a disk that was never formatted (a fresh world) instead of failing.
+    FormatIfBlank format_if_blank {FormatIfBlank::Yes};
+    OpenOptions store {};
+};
+
+struct AddressSpaceStatistics {
+    u64 pages_restored {0};     // pages filled from disk by the fault hook
+    u64 pages_zero_filled {0};  // first touches of pages absent from the store
+    u64 copy_on_write_pages {0}; // pages copied by the fault hook during an in-flight snapshot
+    u64 snapshots {0};
+    u64 failed_snapshots {0};
+};
+
+class PersistentAddressSpace {
+public:
+    // Opens the store on `device`, reserves the range and installs the fault hook; logs
+    // "resumed gen=<g> in <ms> ms" or "fresh world".
+    [[nodiscard]] static ErrorOr<NonnullOwnPtr<PersistentAddressSpace>> open(
+        Hal::BlockDevice&, AddressSpaceOptions const&);
+
+    // Stops the snapshot thread and releases the range; takes no snapshot (see shutdown()).
+    ~PersistentAddressSpace();
+    PersistentAddressSpace(PersistentAddressSpace const&) = delete;
+    PersistentAddressSpace& operator=(PersistentAddressSpace const&) = delete;
+
+    FlatPtr base() const { return m_range.base; }
+    usize size() const { return m_range.size; }
+    template<typename T> T* at(usize offset) const { return reinterpret_cast<T*>(m_range.base + offset); }
+
+    // Takes a snapshot now and waits for its commit. On failure (NoSpace, IoFailure) the
+    // previous generation stays committed and the pages go into the next snapshot.
+    [[nodiscard]] ErrorOr<GenerationInfo> snapshot();
+    // Asks the periodic thread for a snapshot as soon as possible; does not wait.
+    void request_snapshot();
+    // The orderly shutdown: stops the periodic thread and takes a last snapshot.
+    [[nodiscard]] ErrorOr<GenerationInfo> shutdown();
+
+    // The newest committed generation (the one pages are restored from).
+    u64 committed_generation() const { return __atomic_load_n(&m_committed_generation, __ATOMIC_ACQUIRE); }
+    AddressSpaceStatistics statistics() const;
+    // The store, for listing generations; not while a snapshot may run.
+    PersistentStore& store() { return *m_store; }
+
+private:
+    struct InFlightPage;
+    struct InFlightSnapshot;
+
+    PersistentAddressSpace(NonnullOwnPtr<PersistentStore>, AddressSpaceOptions const&);
+
+    static Hal::FaultResolution handle_fault(void* context, FlatPtr address, Hal::FaultAccess);
+    Hal::FaultResolution request_restore(FlatPtr page);
+    Hal::FaultResolution restore_page(FlatPtr page);
+    static void pager_thread_entry(void*);
+    void run_pager_thread();
+    Hal::FaultResolution copy_on_write(FlatPtr page);
+
+    ErrorOr<GenerationInfo> take_snapshot();
+    ErrorOr<void> collect_dirty(InFlightSnapshot&);
+    void copy_pages(InFlightSnapshot&);
+
+    static void snapshot_thread_entry(void*);
+    void run_snapshot_thread();
+    ErrorOr<void> start_snapshot_thread();
+    void stop_snapshot_thread();
+
+    // Plain spinning: the fault hook may not sleep, and holders are short.
+    void lock_store() const;
+    void unlock_store() const;
+
+    NonnullOwnPtr<PersistentStore> m_store;
+    AddressSpaceOptions m_options;
+    Hal::VirtualRange m_range {};
+    bool m_fault_handler_registered {false};
+
+    // A spin lock, because the fault hook may not sleep: it serializes the store between the
+    // fault hook (read_page) and the snapshot writer (commit_snapshot).
+    mutable u8 m_store_lock {0};
+    u8* m_restore_buffer {nullptr};
+    u64 m_committed_generation {0};
+    // One past the highest page ever mapped: the span dirty tracking has to look at.
+    usize m_mapped_page_limit {0};
+    // Pages collected by a failed snapshot, owed to the next one.
+    Vector<u64> m_unsaved;
+
+    // The snapshot being written, read by the fault hook (null when none).
+    InFlightSnapshot* m_in_flight {nullptr};
+    // Fault hooks inside copy_on_write(): the writer waits for none before dropping a snapshot.
+    u32 m_copy_on_write_handlers {0};
+    Hal::Mutex m_snapshot_mutex;
+
+    // The pager thread fills restored pages: on hosted, a write from inside the fault hook
+    // would fault again (dirty tracking) and nested faults are not intercepted. The fault hook
+    // hands it one page at a time (m_pager_lock) and spins until it is done.
+    // FIXME: a HAL call that maps a frame holding given bytes, clean, would let the fault hook
+    // fill the page itself; pc will need a fault hook that may sleep for the disk read anyway.
+    Hal::Thread* m_pager_thread {nullptr};
+    Hal::Event m_pager_wakeup;
+    u8 m_pager_lock {0};
+    FlatPtr m_pager_page {0};
+    u8 m_pager_state {0};
+    bool m_pager_stopping {false};
+
+    Hal::Thread* m_snapshot_thread {nullptr};
+    Hal::Event m_snapshot_wakeup;
+    bool m_stopping {false};
+    bool m_snapshot_requested {false};
+
+    u64 m_pages_restored {0};
+    u64 m_pages_zero_filled {0};
+    u64 m_copy_on_write_pages {0};
+    u64 m_snapshots {0};
+    u64 m_failed_snapshots {0};
+};
+
+} // namespace Persist
