@@ -38,13 +38,13 @@ struct PersistentAddressSpace::InFlightPage {
 struct PersistentAddressSpace::InFlightSnapshot {
     Vector<InFlightPage> pages; // ascending index
     Vector<DirtyPage> dirty_pages;
-    u8* copies {nullptr};      // the writer's copies, one page per entry
+    u8* copies {nullptr};       // the writer's copies, one page per entry
     u8* side_buffers {nullptr}; // the fault hook's copies, touched only when used
 
     ~InFlightSnapshot()
     {
-        delete[] copies;
-        delete[] side_buffers;
+        ::operator delete(copies);
+        ::operator delete(side_buffers);
     }
 
     InFlightPage* find(u64 index)
@@ -70,8 +70,8 @@ ErrorOr<NonnullOwnPtr<PersistentAddressSpace>> PersistentAddressSpace::open(
     u64 start_ns = Hal::monotonic_nanoseconds();
     if (options.base % Hal::page_size != 0 || options.size % Hal::page_size != 0 || options.size == 0
         || options.size / Hal::page_size > maximum_page_count)
-        return Error::with_message(
-            ErrorCode::InvalidArgument, "The persistent address space must be page-aligned and fit the disk format."sv);
+        return Error::with_message(ErrorCode::InvalidArgument,
+            "The persistent address space must be page-aligned and fit the disk format."sv);
 
     auto opened = PersistentStore::open(device, options.store);
     if (opened.is_error() && opened.error().code() == ErrorCode::InvalidFormat
@@ -81,8 +81,9 @@ ErrorOr<NonnullOwnPtr<PersistentAddressSpace>> PersistentAddressSpace::open(
     }
     auto store = TRY(move(opened));
 
-    auto space = TRY(adopt_nonnull_own_or_enomem(new (std::nothrow) PersistentAddressSpace(move(store), options)));
-    space->m_restore_buffer = new (std::nothrow) u8[Hal::page_size];
+    auto space
+        = TRY(adopt_nonnull_own_or_enomem(new (std::nothrow) PersistentAddressSpace(move(store), options)));
+    space->m_restore_buffer = static_cast<u8*>(::operator new(Hal::page_size, std::nothrow));
     if (!space->m_restore_buffer)
         return Error(ErrorCode::OutOfMemory);
     Hal::ThreadOptions pager_options;
@@ -106,11 +107,11 @@ ErrorOr<NonnullOwnPtr<PersistentAddressSpace>> PersistentAddressSpace::open(
     return space;
 }
 
-PersistentAddressSpace::PersistentAddressSpace(NonnullOwnPtr<PersistentStore> store, AddressSpaceOptions const& options)
+PersistentAddressSpace::PersistentAddressSpace(
+    NonnullOwnPtr<PersistentStore> store, AddressSpaceOptions const& options)
     : m_store(move(store))
     , m_options(options)
-{
-}
+{ }
 
 PersistentAddressSpace::~PersistentAddressSpace()
 {
@@ -124,7 +125,7 @@ PersistentAddressSpace::~PersistentAddressSpace()
         Hal::unregister_fault_handler(m_range);
     if (m_range.size != 0)
         Hal::release_range(m_range);
-    delete[] m_restore_buffer;
+    ::operator delete(m_restore_buffer);
 }
 
 AddressSpaceStatistics PersistentAddressSpace::statistics() const
@@ -148,7 +149,8 @@ void PersistentAddressSpace::lock_store() const
 
 void PersistentAddressSpace::unlock_store() const { __atomic_clear(&m_store_lock, __ATOMIC_RELEASE); }
 
-Hal::FaultResolution PersistentAddressSpace::handle_fault(void* context, FlatPtr address, Hal::FaultAccess access)
+Hal::FaultResolution PersistentAddressSpace::handle_fault(
+    void* context, FlatPtr address, Hal::FaultAccess access)
 {
     auto& space = *static_cast<PersistentAddressSpace*>(context);
     FlatPtr page = address & ~static_cast<FlatPtr>(Hal::page_size - 1);
@@ -217,7 +219,8 @@ Hal::FaultResolution PersistentAddressSpace::restore_page(FlatPtr page)
     auto present = m_store->read_page(m_committed_generation, index, Bytes(m_restore_buffer, Hal::page_size));
     if (present.is_error()) {
         // Never run on garbage: the access fails as a real fault.
-        logln("persist: cannot restore page {} of generation {}: {}", index, m_committed_generation, present.error());
+        logln("persist: cannot restore page {} of generation {}: {}", index, m_committed_generation,
+            present.error());
         unlock_store();
         return Hal::FaultResolution::Unhandled;
     }
@@ -252,8 +255,8 @@ Hal::FaultResolution PersistentAddressSpace::copy_on_write(FlatPtr page)
         if (__atomic_compare_exchange_n(
                 &entry->state, &expected, CowCopying, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             usize slot = static_cast<usize>(entry - snapshot->pages.data());
-            __builtin_memcpy(
-                snapshot->side_buffers + slot * Hal::page_size, reinterpret_cast<void const*>(page), Hal::page_size);
+            __builtin_memcpy(snapshot->side_buffers + slot * Hal::page_size,
+                reinterpret_cast<void const*>(page), Hal::page_size);
             __atomic_store_n(&entry->state, static_cast<u8>(CowReady), __ATOMIC_RELEASE);
             Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
             __atomic_fetch_add(&m_copy_on_write_pages, 1, __ATOMIC_RELAXED);
@@ -295,8 +298,8 @@ ErrorOr<void> PersistentAddressSpace::collect_dirty(InFlightSnapshot& snapshot)
         return {};
     TRY(snapshot.pages.try_ensure_capacity(count));
     TRY(snapshot.dirty_pages.try_ensure_capacity(count));
-    snapshot.copies = new (std::nothrow) u8[count * Hal::page_size];
-    snapshot.side_buffers = new (std::nothrow) u8[count * Hal::page_size];
+    snapshot.copies = static_cast<u8*>(::operator new(count* Hal::page_size, std::nothrow));
+    snapshot.side_buffers = static_cast<u8*>(::operator new(count* Hal::page_size, std::nothrow));
     if (!snapshot.copies || !snapshot.side_buffers)
         return Error(ErrorCode::OutOfMemory);
     for (usize word = 0; word < m_unsaved.size(); ++word) {
@@ -327,7 +330,8 @@ void PersistentAddressSpace::copy_pages(InFlightSnapshot& snapshot)
         // Copied while write-protected; valid only if no write fault claimed the page first.
         __builtin_memcpy(copy, reinterpret_cast<void const*>(page), Hal::page_size);
         u8 expected = Protected;
-        if (__atomic_compare_exchange_n(&entry.state, &expected, Released, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        if (__atomic_compare_exchange_n(
+                &entry.state, &expected, Released, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
         } else {
             while (__atomic_load_n(&entry.state, __ATOMIC_ACQUIRE) != CowReady)
@@ -358,7 +362,8 @@ ErrorOr<GenerationInfo> PersistentAddressSpace::take_snapshot()
 
     if (collected.is_error()) {
         __atomic_fetch_add(&m_failed_snapshots, 1, __ATOMIC_RELAXED);
-        logln("snapshot failed: {}; generation {} stays committed", collected.error(), committed_generation());
+        logln(
+            "snapshot failed: {}; generation {} stays committed", collected.error(), committed_generation());
         return collected.release_error();
     }
     if (snapshot.pages.is_empty()) {
@@ -380,14 +385,15 @@ ErrorOr<GenerationInfo> PersistentAddressSpace::take_snapshot()
 
     if (committed.is_error()) {
         __atomic_fetch_add(&m_failed_snapshots, 1, __ATOMIC_RELAXED);
-        logln("snapshot failed: {}; generation {} stays committed", committed.error(), committed_generation());
+        // The store has logged why; say that the world goes on.
+        logln("snapshot failed; the world keeps running on generation {}", committed_generation());
         return committed.release_error();
     }
     for (auto& word : m_unsaved)
         word = 0;
     __atomic_fetch_add(&m_snapshots, 1, __ATOMIC_RELAXED);
-    logln("snapshot gen={} pages={} pause_us={} write_ms={}", committed.value().generation, snapshot.pages.size(),
-        pause_ns / 1000, write_ms);
+    logln("snapshot gen={} pages={} pause_us={} write_ms={}", committed.value().generation,
+        snapshot.pages.size(), pause_ns / 1000, write_ms);
     return committed.release_value();
 }
 

@@ -56,8 +56,8 @@ struct AddressSpaceOptions {
 };
 
 struct AddressSpaceStatistics {
-    u64 pages_restored {0};     // pages filled from disk by the fault hook
-    u64 pages_zero_filled {0};  // first touches of pages absent from the store
+    u64 pages_restored {0};      // pages filled from disk by the fault hook
+    u64 pages_zero_filled {0};   // first touches of pages absent from the store
     u64 copy_on_write_pages {0}; // pages copied by the fault hook during an in-flight snapshot
     u64 snapshots {0};
     u64 failed_snapshots {0};

@@ -85,7 +85,9 @@ bool holds(PersistentAddressSpace& space, u64 page, u64 round)
 
 // The copy-on-write mutator: iteration i fills page i % page_count with the value i.
 struct Mutator {
-    static constexpr u64 page_count = 32;
+    // Enough pages that copying them takes the writer milliseconds: the mutator, woken by
+    // resume(), then writes pages the writer has not copied yet.
+    static constexpr u64 page_count = 1024;
     PersistentAddressSpace* space {nullptr};
     std::atomic<bool> stop {false};
     std::atomic<u64> iterations {0};
@@ -110,7 +112,8 @@ u64 verify_consistent_cut(PersistentStore& store, u64 generation)
     std::vector<u64> values(Mutator::page_count);
     std::vector<u64> page(Hal::page_size / 8);
     for (u64 index = 0; index < Mutator::page_count; ++index) {
-        auto present = store.read_page(generation, index, Bytes(reinterpret_cast<u8*>(page.data()), Hal::page_size));
+        auto present
+            = store.read_page(generation, index, Bytes(reinterpret_cast<u8*>(page.data()), Hal::page_size));
         if (present.is_error())
             return 0;
         for (u64 word : page) {
@@ -127,9 +130,9 @@ u64 verify_consistent_cut(PersistentStore& store, u64 generation)
         u64 distance = (last + Mutator::page_count - index % Mutator::page_count) % Mutator::page_count;
         u64 expected = last >= distance && last - distance >= 1 ? last - distance : 0;
         if (values[index] != expected) {
-            qWarning("page %llu holds %llu, the cut at %llu needs %llu", static_cast<unsigned long long>(index),
-                static_cast<unsigned long long>(values[index]), static_cast<unsigned long long>(last),
-                static_cast<unsigned long long>(expected));
+            qWarning("page %llu holds %llu, the cut at %llu needs %llu",
+                static_cast<unsigned long long>(index), static_cast<unsigned long long>(values[index]),
+                static_cast<unsigned long long>(last), static_cast<unsigned long long>(expected));
             return 0;
         }
     }
@@ -200,10 +203,13 @@ private slots:
 
     void pasCopyOnWrite()
     {
-        MemoryBlockDevice disk(4096);
+        MemoryBlockDevice disk(8192);
         SharedBlockDevice device(disk);
         Hal::ThreadGroup group;
-        auto opened = PersistentAddressSpace::open(device, test_options(&group));
+        auto options_with_group = test_options(&group);
+        // Two generations fit on this disk; each is checked right after its commit.
+        options_with_group.store.kept_generations = 2;
+        auto opened = PersistentAddressSpace::open(device, options_with_group);
         QVERIFY(!opened.is_error());
         auto space = opened.release_value();
 
@@ -217,27 +223,26 @@ private slots:
         while (mutator.iterations.load() < 4 * Mutator::page_count)
             usleep(100);
 
-        // Every write of the snapshot now takes 2 ms: the mutator writes during all of it.
-        device.set_write_delay_us(2000);
-        std::vector<u64> generations;
+        // Every write of the snapshot now takes 200 us: the mutator also writes during the commit.
+        device.set_write_delay_us(200);
+        u64 previous_cut = 0;
         for (int round = 0; round < 3; ++round) {
             u64 before = mutator.iterations.load();
             auto info = space->snapshot();
             QVERIFY(!info.is_error());
             QVERIFY(info.value().pages_written > 0);
             QVERIFY(mutator.iterations.load() > before);
-            generations.push_back(info.value().generation);
-        }
-        mutator.stop.store(true);
-        Hal::join_thread(thread.value());
-        QVERIFY(space->statistics().copy_on_write_pages > 0);
-
-        u64 previous_cut = 0;
-        for (u64 generation : generations) {
-            u64 cut = verify_consistent_cut(space->store(), generation);
+            // Read back while the mutator runs: no other snapshot can use the store meanwhile.
+            u64 cut = verify_consistent_cut(space->store(), info.value().generation);
             QVERIFY(cut > previous_cut);
             previous_cut = cut;
         }
+        mutator.stop.store(true);
+        Hal::join_thread(thread.value());
+        qInfo("pages copied on write by the fault hook: %llu",
+            static_cast<unsigned long long>(space->statistics().copy_on_write_pages));
+        QVERIFY(space->statistics().copy_on_write_pages > 0);
+
         // The pages written during the in-flight snapshots are dirty again for the next one.
         device.set_write_delay_us(0);
         auto last = space->snapshot();
@@ -297,7 +302,8 @@ private slots:
         QVERIFY(!store.is_error());
         QCOMPARE(store.value()->boot_generation().generation, 2u);
         std::vector<u64> page(Hal::page_size / 8);
-        auto present = store.value()->read_page(2, 21, Bytes(reinterpret_cast<u8*>(page.data()), Hal::page_size));
+        auto present
+            = store.value()->read_page(2, 21, Bytes(reinterpret_cast<u8*>(page.data()), Hal::page_size));
         QVERIFY(!present.is_error() && present.value());
         QCOMPARE(page[7], value_of(21, 7, 5));
     }
