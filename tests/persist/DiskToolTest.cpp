@@ -9,6 +9,8 @@
 #include <kernel/hosted/FileBlockDevice.h>
 #include <kernel/persist/PersistentStore.h>
 
+#include <tests/common/ProcessRun.h>
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QProcess>
@@ -22,23 +24,11 @@ using namespace Persist;
 
 namespace {
 
-struct ToolRun {
-    int exit_code {-1};
-    QString out;
-    QString err;
-};
+using ToolRun = TestSupport::ProcessRun;
 
 ToolRun run_tool(QStringList const& arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(PHANTOM_DISK_TOOL), arguments);
-    ToolRun run;
-    if (!process.waitForFinished(120'000) || process.exitStatus() != QProcess::NormalExit)
-        return run;
-    run.exit_code = process.exitCode();
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return TestSupport::run_process(QStringLiteral(PHANTOM_DISK_TOOL), arguments);
 }
 
 // The content of page `index` as written by snapshot `version`: unique per (index, version).

@@ -5,6 +5,8 @@
 // healthy, list generations 3, 2, 1, 0 and see exactly the pages the kernel changed.
 #include <tests/system/harness/SystemTest.h>
 
+#include <tests/common/ProcessRun.h>
+
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -17,23 +19,11 @@ namespace {
 
 constexpr qint64 disk_bytes = 16 * 1024 * 1024;
 
-struct ToolRun {
-    int exit_code {-1};
-    QString out;
-    QString err;
-};
+using ToolRun = TestSupport::ProcessRun;
 
 ToolRun run_disk_tool(QStringList const& arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(PHANTOM_DISK_TOOL), arguments);
-    ToolRun run;
-    if (!process.waitForFinished(120'000) || process.exitStatus() != QProcess::NormalExit)
-        return run;
-    run.exit_code = process.exitCode();
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return TestSupport::run_process(QStringLiteral(PHANTOM_DISK_TOOL), arguments);
 }
 
 } // namespace
