@@ -1,96 +1,19 @@
 // hal.threads: kernel/hal/Threads.h and Time.h on the hosted port, the same scenarios as the
 // kernel's test=sleep/threads/condition/safepoint/rtc (kernel/pc/threads/ThreadTests.cpp):
-// a 100 ms sleep measured with the host clock (accepted 80..400 ms, with retries), two
-// threads sharing a mutex-protected counter over 10^6 increments, condition-variable
-// ping-pong, a thread group stopped at a safepoint and resumed, timers, the wall clock.
+// a 100 ms sleep measured with the host clock (accepted 80..400 ms, with retries), timers,
+// the wall clock, and the portable thread scenarios that the kernel runs too
+// (tests/scenarios/ThreadScenarios.h: mutex counter, condition ping-pong, safepoint group).
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QTest>
 #include <atomic>
 #include <kernel/hal/Threads.h>
 #include <kernel/hal/Time.h>
+#include <tests/scenarios/ThreadScenarios.h>
 
 namespace {
 
 constexpr u64 millisecond = Hal::nanoseconds_per_millisecond;
-
-struct SharedCounter {
-    Hal::Mutex mutex;
-    u64 value {0};
-    u64 turns {0};
-    int last_thread {-1};
-};
-
-struct Worker {
-    SharedCounter* shared;
-    int index;
-    u64 increments;
-};
-
-void increment_many(void* argument)
-{
-    auto& worker = *static_cast<Worker*>(argument);
-    for (u64 i = 0; i < worker.increments; ++i) {
-        Hal::MutexLocker locker(worker.shared->mutex);
-        u64 value = worker.shared->value;
-        asm volatile("" ::: "memory");
-        worker.shared->value = value + 1;
-        if (worker.shared->last_thread != worker.index) {
-            ++worker.shared->turns;
-            worker.shared->last_thread = worker.index;
-        }
-    }
-}
-
-struct PingPong {
-    Hal::Mutex mutex;
-    Hal::ConditionVariable changed;
-    u32 ball {0};
-    u32 rounds {1000};
-};
-
-struct Player {
-    PingPong* game;
-    u32 parity;
-};
-
-void play(void* argument)
-{
-    auto& player = *static_cast<Player*>(argument);
-    auto& game = *player.game;
-    Hal::MutexLocker locker(game.mutex);
-    for (u32 i = 0; i < game.rounds; ++i) {
-        while (game.ball % 2 != player.parity)
-            game.changed.wait(game.mutex);
-        ++game.ball;
-        game.changed.broadcast();
-    }
-}
-
-struct GroupWorkload {
-    std::atomic<u64> progress[3] {};
-    std::atomic<bool> finish {false};
-    Hal::Event event;
-};
-
-struct GroupWorker {
-    GroupWorkload* workload;
-    int index;
-};
-
-void group_worker(void* argument)
-{
-    auto& worker = *static_cast<GroupWorker*>(argument);
-    auto& workload = *worker.workload;
-    while (!workload.finish) {
-        if (worker.index == 1)
-            Hal::sleep_for(millisecond);
-        else if (worker.index == 2)
-            (void)workload.event.wait(Hal::monotonic_nanoseconds() + 5 * millisecond);
-        ++workload.progress[worker.index];
-        Hal::safepoint();
-    }
-}
 
 void count_tick(void* context) { ++*static_cast<std::atomic<u32>*>(context); }
 
@@ -131,20 +54,7 @@ private slots:
 
     void two_threads_share_a_mutex_without_lost_updates()
     {
-        SharedCounter shared;
-        Worker workers[2] = {{&shared, 0, 500'000}, {&shared, 1, 500'000}};
-        Hal::Thread* threads[2] {};
-        for (int i = 0; i < 2; ++i) {
-            Hal::ThreadOptions options;
-            options.name = "worker"sv;
-            auto thread = Hal::create_thread(increment_many, &workers[i], options);
-            QVERIFY(!thread.is_error());
-            threads[i] = thread.value();
-        }
-        for (auto* thread : threads)
-            Hal::join_thread(thread);
-        QCOMPARE(shared.value, 1'000'000u);
-        QVERIFY2(shared.turns >= 2, "the two threads did not interleave");
+        QVERIFY2(!Scenarios::mutex_counter(2).is_error(), "the scenario's log line names the failed check");
     }
 
     void mutex_records_its_owner()
@@ -161,14 +71,8 @@ private slots:
 
     void condition_variable_ping_pong()
     {
-        PingPong game;
-        Player players[2] = {{&game, 0}, {&game, 1}};
-        Hal::Thread* threads[2] {};
-        for (int i = 0; i < 2; ++i)
-            threads[i] = MUST(Hal::create_thread(play, &players[i]));
-        for (auto* thread : threads)
-            Hal::join_thread(thread);
-        QCOMPARE(game.ball, 2000u);
+        QVERIFY2(
+            !Scenarios::condition_ping_pong().is_error(), "the scenario's log line names the failed check");
     }
 
     void condition_variable_wait_times_out()
@@ -209,36 +113,7 @@ private slots:
 
     void thread_group_stops_at_a_safepoint_and_resumes()
     {
-        GroupWorkload workload;
-        Hal::ThreadGroup group;
-        GroupWorker workers[3] = {{&workload, 0}, {&workload, 1}, {&workload, 2}};
-        Hal::Thread* threads[3] {};
-        for (int i = 0; i < 3; ++i) {
-            Hal::ThreadOptions options;
-            options.group = &group;
-            threads[i] = MUST(Hal::create_thread(group_worker, &workers[i], options));
-        }
-        QCOMPARE(group.thread_count(), 3u);
-        for (int round = 0; round < 3; ++round) {
-            QTRY_VERIFY_WITH_TIMEOUT(
-                workload.progress[0] > 0 && workload.progress[1] > 0 && workload.progress[2] > 0, 10000);
-            group.stop_at_safepoint();
-            u64 stopped[3] = {workload.progress[0], workload.progress[1], workload.progress[2]};
-            workload.event.signal();
-            Hal::sleep_for(50 * millisecond);
-            QCOMPARE(workload.progress[0].load(), stopped[0]);
-            QCOMPARE(workload.progress[1].load(), stopped[1]);
-            QCOMPARE(workload.progress[2].load(), stopped[2]);
-            group.resume();
-            QTRY_VERIFY_WITH_TIMEOUT(workload.progress[0] > stopped[0] && workload.progress[1] > stopped[1]
-                    && workload.progress[2] > stopped[2],
-                10000);
-        }
-        workload.finish = true;
-        workload.event.signal();
-        for (auto* thread : threads)
-            Hal::join_thread(thread);
-        QCOMPARE(group.thread_count(), 0u);
+        QVERIFY2(!Scenarios::safepoint_group().is_error(), "the scenario's log line names the failed check");
     }
 
     void wall_clock_gives_a_plausible_date()

@@ -1,6 +1,7 @@
 /*
- * kernel/pc/threads/ThreadTests.cpp: the tests of ThreadTests.h, written against the HAL only
- * (kernel/hal/Threads.h, Time.h), so the hosted Qt tests can mirror them.
+ * kernel/pc/threads/ThreadTests.cpp: the tests of ThreadTests.h. The thread scenarios
+ * themselves are portable and shared with the hosted port (tests/scenarios/); what stays here
+ * needs the pc port: timers and the host-timed sleep, the RTC, IRQ routing, guard pages.
  */
 #include <base/Log.h>
 #include <kernel/hal/Threads.h>
@@ -8,6 +9,7 @@
 #include <kernel/pc/cpu/Interrupts.h>
 #include <kernel/pc/cpu/Io.h>
 #include <kernel/pc/threads/ThreadTests.h>
+#include <tests/scenarios/ThreadScenarios.h>
 
 namespace Kernel::ThreadTests {
 
@@ -26,90 +28,6 @@ namespace {
     {
         auto* ticks = static_cast<u32 volatile*>(context);
         *ticks = *ticks + 1;
-    }
-
-    struct SharedCounter {
-        Hal::Mutex mutex;
-        u64 value {0};
-        u64 turns {0}; // how often the incrementing thread changed
-        int last_thread {-1};
-    };
-
-    struct Worker {
-        SharedCounter* shared;
-        int index;
-        u64 increments;
-    };
-
-    void increment_many(void* argument)
-    {
-        auto& worker = *static_cast<Worker*>(argument);
-        auto& shared = *worker.shared;
-        for (u64 i = 1; i <= worker.increments; ++i) {
-            {
-                Hal::MutexLocker locker(shared.mutex);
-                // Read, then write after a moment: without the mutex, preemption loses updates.
-                u64 value = shared.value;
-                asm volatile("" ::: "memory");
-                shared.value = value + 1;
-                if (shared.last_thread != worker.index) {
-                    ++shared.turns;
-                    shared.last_thread = worker.index;
-                }
-            }
-            if (i % 100'000 == 0)
-                logln("threads: worker {} at {}", worker.index, i);
-        }
-    }
-
-    struct PingPong {
-        Hal::Mutex mutex;
-        Hal::ConditionVariable changed;
-        u32 ball {0}; // even: the ping thread's turn; odd: the pong thread's
-        u32 rounds {0};
-    };
-
-    struct Player {
-        PingPong* game;
-        u32 parity;
-    };
-
-    void play(void* argument)
-    {
-        auto& player = *static_cast<Player*>(argument);
-        auto& game = *player.game;
-        Hal::MutexLocker locker(game.mutex);
-        for (u32 i = 0; i < game.rounds; ++i) {
-            while (game.ball % 2 != player.parity)
-                game.changed.wait(game.mutex);
-            ++game.ball;
-            game.changed.broadcast();
-        }
-    }
-
-    struct GroupWorkload {
-        u64 volatile progress[3] {};
-        bool volatile finish {false};
-        Hal::Event event;
-    };
-
-    struct GroupWorker {
-        GroupWorkload* workload;
-        int index;
-    };
-
-    void group_worker(void* argument)
-    {
-        auto& worker = *static_cast<GroupWorker*>(argument);
-        auto& workload = *worker.workload;
-        while (!workload.finish) {
-            if (worker.index == 1)
-                Hal::sleep_for(millisecond);
-            else if (worker.index == 2)
-                (void)workload.event.wait(Hal::monotonic_nanoseconds() + 5 * millisecond);
-            workload.progress[worker.index] = workload.progress[worker.index] + 1;
-            Hal::safepoint();
-        }
     }
 
     struct InterruptCounter {
@@ -184,97 +102,20 @@ TestVerdict sleep()
     return ok ? TestVerdict::Pass : TestVerdict::Fail;
 }
 
+// The thread scenarios are shared with the hosted port (tests/scenarios/ThreadScenarios.h).
 TestVerdict threads()
 {
-    SharedCounter shared;
-    Worker workers[2] = {{&shared, 0, 500'000}, {&shared, 1, 500'000}};
-    Hal::Thread* threads[2] {};
-    u64 start = Hal::monotonic_nanoseconds();
-    for (int i = 0; i < 2; ++i) {
-        Hal::ThreadOptions options;
-        options.name = i == 0 ? "worker-0"sv : "worker-1"sv;
-        auto thread = Hal::create_thread(increment_many, &workers[i], options);
-        if (thread.is_error()) {
-            logln("test threads: {}", thread.error());
-            return TestVerdict::Fail;
-        }
-        threads[i] = thread.value();
-    }
-    for (auto* thread : threads)
-        Hal::join_thread(thread);
-    u64 elapsed = Hal::monotonic_nanoseconds() - start;
-    logln("threads: counter {} after {} ms; the incrementing thread changed {} times", shared.value,
-        elapsed / millisecond, shared.turns);
-    bool ok = check(shared.value == 1'000'000, "no lost updates over 10^6 increments"sv);
-    ok &= check(shared.turns >= 3, "the two threads took turns (preemption)"sv);
-    return ok ? TestVerdict::Pass : TestVerdict::Fail;
+    return Scenarios::mutex_counter(3).is_error() ? TestVerdict::Fail : TestVerdict::Pass;
 }
 
 TestVerdict condition()
 {
-    PingPong game;
-    game.rounds = 1000;
-    Player players[2] = {{&game, 0}, {&game, 1}};
-    Hal::Thread* threads[2] {};
-    for (int i = 0; i < 2; ++i) {
-        Hal::ThreadOptions options;
-        options.name = i == 0 ? "ping"sv : "pong"sv;
-        threads[i] = MUST(Hal::create_thread(play, &players[i], options));
-    }
-    u64 start = Hal::monotonic_nanoseconds();
-    for (auto* thread : threads)
-        Hal::join_thread(thread);
-    u64 elapsed = Hal::monotonic_nanoseconds() - start;
-    logln("condition: ball passed {} times in {} us ({} ns per hand-over, including the switch)", game.ball,
-        elapsed / 1000, elapsed / 2000);
-    return check(game.ball == 2000, "ping-pong through a condition variable"sv) ? TestVerdict::Pass
-                                                                                : TestVerdict::Fail;
+    return Scenarios::condition_ping_pong().is_error() ? TestVerdict::Fail : TestVerdict::Pass;
 }
 
 TestVerdict safepoint()
 {
-    GroupWorkload workload;
-    Hal::ThreadGroup group;
-    GroupWorker workers[3] = {{&workload, 0}, {&workload, 1}, {&workload, 2}};
-    Hal::Thread* threads[3] {};
-    for (int i = 0; i < 3; ++i) {
-        Hal::ThreadOptions options;
-        options.name = "group-worker"sv;
-        options.group = &group;
-        threads[i] = MUST(Hal::create_thread(group_worker, &workers[i], options));
-    }
-    bool ok = check(group.thread_count() == 3, "three threads in the group"sv);
-    bool all_progressed = false;
-    for (int attempt = 0; attempt < 500 && !all_progressed; ++attempt) {
-        Hal::sleep_for(10 * millisecond);
-        all_progressed = workload.progress[0] > 0 && workload.progress[1] > 0 && workload.progress[2] > 0;
-    }
-    ok &= check(all_progressed, "the group's threads run"sv);
-
-    for (int round = 0; round < 3; ++round) {
-        group.stop_at_safepoint();
-        u64 stopped[3] = {workload.progress[0], workload.progress[1], workload.progress[2]};
-        workload.event.signal(); // wakes the event waiter, which must park, not run
-        Hal::sleep_for(50 * millisecond);
-        bool still = stopped[0] == workload.progress[0] && stopped[1] == workload.progress[1]
-            && stopped[2] == workload.progress[2];
-        ok &= check(still, "no thread of a stopped group runs"sv);
-        logln("safepoint: round {} stopped at {} {} {}", round, stopped[0], stopped[1], stopped[2]);
-        group.resume();
-        bool moved = false;
-        for (int attempt = 0; attempt < 500 && !moved; ++attempt) {
-            Hal::sleep_for(10 * millisecond);
-            moved = workload.progress[0] > stopped[0] && workload.progress[1] > stopped[1]
-                && workload.progress[2] > stopped[2];
-        }
-        ok &= check(moved, "every thread runs again after resume()"sv);
-    }
-    workload.finish = true;
-    workload.event.signal();
-    for (auto* thread : threads)
-        Hal::join_thread(thread);
-    ok &= check(group.thread_count() == 0, "the group is empty after the joins"sv);
-    return ok ? TestVerdict::Pass : TestVerdict::Fail;
+    return Scenarios::safepoint_group().is_error() ? TestVerdict::Fail : TestVerdict::Pass;
 }
 
 TestVerdict rtc()
