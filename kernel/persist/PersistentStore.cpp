@@ -130,36 +130,11 @@ ErrorOr<NonnullOwnPtr<PersistentStore>> PersistentStore::open(
             "Both superblocks of the disk are damaged; no generation can be trusted."sv);
     store->m_next_generation = highest_generation + 1;
 
-    // Check every generation either superblock mentions, newest first, and mark the blocks of
-    // the healthy ones as used. A damaged one is reported and forgotten.
-    Vector<GenerationRecord> candidates;
-    for (auto const& state : store->m_slots) {
-        for (auto const& record : state.records)
-            TRY(insert_sorted(candidates, record));
-    }
-    auto scratch = TRY(try_make<WalkScratch>());
-    TRY(store->m_allocator.reset(device.block_count()));
-    for (auto const& record : candidates) {
-        auto result = store->walk_node(store->m_allocator, record.root_block, record.root_checksum,
-            page_map_depth - 1, Verification::Metadata, *scratch);
-        if (result.is_error()) {
-            logln("persist: generation {} is damaged ({}); falling back to an older one", record.generation,
-                result.error());
-            TRY(store->m_damaged.try_append(record.generation));
-        }
-    }
-    auto forget_damaged = [&] {
-        for (auto& state : store->m_slots) {
-            state.records.remove_all_matching([&](GenerationRecord const& record) {
-                for (auto damaged : store->m_damaged) {
-                    if (damaged == record.generation)
-                        return true;
-                }
-                return false;
-            });
-        }
-    };
-    forget_damaged();
+    // Deferred: only the root of the generation to boot is checked now (below); otherwise
+    // every page map is read and checked, which also yields the free space.
+    if (options.verification != Verification::Deferred)
+        TRY(store->rebuild_free_space());
+    auto forget_damaged = [&] { MUST(store->forget_damaged(store->m_damaged.span())); };
 
     // Choose the boot generation: the requested one, or the newest healthy one that also
     // passes the full check when asked for.
@@ -180,6 +155,20 @@ ErrorOr<NonnullOwnPtr<PersistentStore>> PersistentStore::open(
             if (!chosen.has_value())
                 return Error::with_message(
                     ErrorCode::Corrupted, "Every generation on the disk is damaged; none can be booted."sv);
+        }
+        if (options.verification == Verification::Deferred && chosen->root_block != 0) {
+            auto root = TRY(try_make<NodeBlock>());
+            if (auto result
+                = store->read_node(chosen->root_block, chosen->root_checksum, page_map_depth - 1, *root);
+                result.is_error()) {
+                if (result.error().code() != ErrorCode::Corrupted || options.boot_generation.has_value())
+                    return result.release_error();
+                logln("persist: generation {} is damaged ({}); falling back to an older one",
+                    chosen->generation, result.error());
+                TRY(store->m_damaged.try_append(chosen->generation));
+                forget_damaged();
+                continue;
+            }
         }
         if (options.verification == Verification::Everything) {
             if (auto result = store->verify_generation(chosen->generation); result.is_error()) {
@@ -212,8 +201,9 @@ ErrorOr<NonnullOwnPtr<PersistentStore>> PersistentStore::open(
     }
     VERIFY(source_slot.has_value());
     store->m_write_slot = static_cast<u32>(1 - *source_slot);
-    // The walk above may have marked blocks of damaged generations; start exact.
-    TRY(store->rebuild_free_space());
+    // A generation dropped by the full check still has its blocks marked; start exact.
+    if (options.verification == Verification::Everything && !store->m_damaged.is_empty())
+        TRY(store->rebuild_free_space());
     return store;
 }
 
@@ -256,12 +246,6 @@ ErrorOr<Vector<GenerationInfo>> PersistentStore::generations() const
 ErrorOr<void> PersistentStore::read_block(u32 block, void* buffer) const
 {
     return m_device.transfer(Hal::BlockOperation::Read, block, 1, buffer);
-}
-
-ErrorOr<void> PersistentStore::write_block(u32 block, void const* buffer)
-{
-    // The HAL's buffer is not const because the same field serves reads.
-    return m_device.transfer(Hal::BlockOperation::Write, block, 1, const_cast<void*>(buffer));
 }
 
 ErrorOr<void> PersistentStore::read_node(u32 block, u32 checksum, u8 level, NodeBlock& node) const
@@ -328,21 +312,6 @@ ErrorOr<void> PersistentStore::verify_generation(u64 generation) const
     auto scratch = TRY(try_make<WalkScratch>());
     return walk_node(visited, record->root_block, record->root_checksum, page_map_depth - 1,
         Verification::Everything, *scratch);
-}
-
-ErrorOr<void> PersistentStore::rebuild_free_space()
-{
-    // Built aside and swapped in, so a failed read never leaves a bitmap that forgets blocks.
-    BlockAllocator rebuilt;
-    TRY(rebuilt.reset(m_device.block_count()));
-    auto scratch = TRY(try_make<WalkScratch>());
-    auto records = TRY(protected_records());
-    for (auto const& record : records) {
-        TRY(walk_node(rebuilt, record.root_block, record.root_checksum, page_map_depth - 1,
-            Verification::Metadata, *scratch));
-    }
-    m_allocator = move(rebuilt);
-    return {};
 }
 
 ErrorOr<bool> PersistentStore::read_page(u64 generation, u64 page_index, Bytes out) const

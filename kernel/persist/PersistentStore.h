@@ -21,6 +21,7 @@
 #pragma once
 
 #include <base/ErrorOr.h>
+#include <base/HashMap.h>
 #include <base/Optional.h>
 #include <base/OwnPtr.h>
 #include <base/Span.h>
@@ -33,6 +34,16 @@
 namespace Persist {
 
 class SnapshotBuilder;
+
+// What a scan of the kept page maps found (PersistentStore::scan_space()).
+struct SpaceScan {
+    BlockAllocator allocator;
+    // Block -> the first generation that no longer uses it.
+    HashMap<u32, u64> dying;
+    Vector<u64> damaged;
+    // The generation being read when a node failed its check.
+    u64 failed_generation {0};
+};
 
 // One page of the persistent address space to store: `content` is page_size stable bytes,
 // or null when the page no longer exists (it reads as absent afterwards).
@@ -51,6 +62,10 @@ struct GenerationInfo {
 };
 
 enum class Verification : u8 {
+    // Check the superblocks and the boot generation's root at open, so that opening costs the
+    // same for any size of world; every other page-map node is checked when read, and all of
+    // them by prepare_space(), which the first commit runs if nobody ran it before.
+    Deferred,
     Metadata,   // check superblocks and every page-map node at open (data pages when read)
     Everything, // also read and check every data page of the boot generation at open
 };
@@ -105,7 +120,21 @@ public:
     // Commits a new generation whose content is that of the kept `generation`.
     [[nodiscard]] ErrorOr<GenerationInfo> roll_back_to(u64 generation, SnapshotOptions const&);
 
-    // Blocks the next snapshot may use.
+    // Free space: which blocks the kept generations use is known once every page map has been
+    // walked. Open does it unless it was Deferred; then the owner runs scan_space() (reads
+    // only: it may run while other threads call read_page(), never during a commit) and hands
+    // the result to adopt_space() with no reader running, or calls prepare_space() for both.
+    // A generation found damaged here is forgotten; when it is the boot generation, the store
+    // commits a roll-back to the newest healthy one (so the next start uses it) and refuses
+    // every later snapshot: the running world was partly read from damaged data.
+    [[nodiscard]] ErrorOr<NonnullOwnPtr<SpaceScan>> scan_space() const;
+    [[nodiscard]] ErrorOr<void> adopt_space(SpaceScan&);
+    [[nodiscard]] ErrorOr<void> prepare_space();
+    bool is_space_ready() const { return m_space_ready; }
+    // Whether the boot generation turned out damaged after open (see adopt_space()).
+    bool is_boot_generation_damaged() const { return m_boot_damaged; }
+
+    // Blocks the next snapshot may use (only meaningful once the space is ready).
     u64 free_block_count() const { return m_allocator.free_block_count(); }
     u32 kept_generations() const { return m_kept_generations; }
     // K as written by the newest valid superblock (the last format or commit).
@@ -128,20 +157,34 @@ private:
     ErrorOr<Vector<GenerationRecord>> protected_records() const;
 
     ErrorOr<void> read_block(u32 block, void* buffer) const;
-    ErrorOr<void> write_block(u32 block, void const* buffer);
     ErrorOr<void> read_node(u32 block, u32 checksum, u8 level, NodeBlock& node) const;
     struct WalkScratch;
     ErrorOr<void> walk_node(
         BlockAllocator&, u32 block, u32 checksum, u8 level, Verification, WalkScratch&) const;
+    struct DiffScratch;
+    ErrorOr<void> mark_tree(SpaceScan&, NodeEntry, u8 level, DiffScratch&) const;
+    ErrorOr<void> diff_trees(
+        SpaceScan&, u64 generation, NodeEntry older, NodeEntry newer, u8 level, DiffScratch&) const;
+    ErrorOr<void> scan_generations(SpaceScan&, Span<GenerationRecord const> ascending) const;
+    void release_dead_blocks();
+    u64 newest_kept_generation() const;
     ErrorOr<void> collect_indexes(u32 block, u32 checksum, u8 level, u64 first_index, Vector<u64>&) const;
     ErrorOr<void> rebuild_free_space();
+    ErrorOr<void> install_scan(SpaceScan&);
+    ErrorOr<void> forget_damaged(Span<u64 const>);
     ErrorOr<GenerationInfo> commit(
         GenerationRecord const& base, Span<DirtyPage const>, SnapshotOptions const&);
 
     Hal::BlockDevice& m_device;
     u32 m_kept_generations;
     u32 m_recorded_kept_generations {0};
+    // Blocks referenced by a kept generation or taken by the snapshot in progress.
     BlockAllocator m_allocator;
+    // Blocks some kept generation uses that newer ones no longer do, with the first generation
+    // that does not use them: free once that generation is the oldest kept one.
+    HashMap<u32, u64> m_dying;
+    bool m_space_ready {false};
+    bool m_boot_damaged {false};
     SlotState m_slots[superblock_slot_count];
     Vector<u64> m_damaged;
     GenerationRecord m_boot {};

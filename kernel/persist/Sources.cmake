@@ -6,4 +6,5 @@ set(PHANTOM_PERSIST_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/PersistentAddressSpace.cpp
     ${CMAKE_CURRENT_LIST_DIR}/PersistentStore.cpp
     ${CMAKE_CURRENT_LIST_DIR}/SnapshotWriter.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/SpaceScan.cpp
 )

@@ -54,6 +54,8 @@ public:
         m_fault = Fault {kind, m_operations + position, torn_bytes};
     }
     u64 operations() const { return m_operations; }
+    // Blocks read so far (a measure of how much a call had to look at).
+    u64 blocks_read() const { return m_blocks_read; }
     bool is_dead() const { return m_dead; }
     std::set<u64> const& written_blocks() const { return m_written; }
     void forget_written_blocks() { m_written.clear(); }
@@ -82,6 +84,7 @@ private:
             return ErrorCode::IoFailure;
         auto* bytes = static_cast<u8*>(request.buffer);
         if (request.operation == Hal::BlockOperation::Read) {
+            m_blocks_read += request.block_count;
             std::memcpy(bytes, m_image.data() + request.block * Hal::block_size,
                 request.block_count * Hal::block_size);
             return {};
@@ -137,5 +140,6 @@ private:
     std::set<u64> m_written;
     std::optional<Fault> m_fault;
     u64 m_operations {0};
+    u64 m_blocks_read {0};
     bool m_dead {false};
 };
