@@ -381,7 +381,9 @@ ErrorOr<Vector<u64>> PersistentStore::page_indices(u64 generation) const
 ErrorOr<GenerationInfo> PersistentStore::commit_snapshot(
     Span<DirtyPage const> pages, SnapshotOptions const& options)
 {
-    return commit(m_boot, pages, options);
+    auto pending = TRY(begin_snapshot());
+    TRY(pending->add(pages));
+    return commit_snapshot(*pending, options);
 }
 
 ErrorOr<GenerationInfo> PersistentStore::roll_back_to(u64 generation, SnapshotOptions const& options)

@@ -34,6 +34,8 @@
 namespace Persist {
 
 class SnapshotBuilder;
+class BlockBatch;
+class PersistentStore;
 
 // What a scan of the kept page maps found (PersistentStore::scan_space()).
 struct SpaceScan {
@@ -83,6 +85,35 @@ struct SnapshotOptions {
     u64 pause_ns {0};
 };
 
+// A snapshot being written (PersistentStore::begin_snapshot()). Pages are added in as many
+// calls as the owner likes and their data is written as they come, so the owner needs only
+// one batch of stable copies at a time. Destroying it uncommitted gives back every block it
+// took; after a failed add() it can only be destroyed.
+class PendingSnapshot {
+public:
+    ~PendingSnapshot();
+    PendingSnapshot(PendingSnapshot const&) = delete;
+    PendingSnapshot& operator=(PendingSnapshot const&) = delete;
+
+    // Writes the data of `pages` and records them in the new page map. A page index given
+    // twice keeps the last content.
+    [[nodiscard]] ErrorOr<void> add(Span<DirtyPage const> pages);
+    u64 pages_written() const { return m_record.pages_written; }
+
+private:
+    friend class PersistentStore;
+    PendingSnapshot(PersistentStore&, GenerationRecord const& base);
+
+    PersistentStore& m_store;
+    GenerationRecord m_base;
+    GenerationRecord m_record {};
+    OwnPtr<SnapshotBuilder> m_builder;
+    OwnPtr<BlockBatch> m_batch;
+    bool m_on_newest {false};
+    bool m_failed {false};
+    bool m_finished {false};
+};
+
 class PersistentStore {
 public:
     // Writes an empty world (generation 0) to both superblocks of `device`, then FLUSHes.
@@ -117,6 +148,10 @@ public:
     // On any failure (NoSpace, IoFailure) nothing is committed and the store stays usable.
     [[nodiscard]] ErrorOr<GenerationInfo> commit_snapshot(
         Span<DirtyPage const> pages, SnapshotOptions const&);
+    // The same in steps: begin, add pages in batches, commit. One pending snapshot at a time;
+    // read_page() must not run during these calls (the owner serializes them).
+    [[nodiscard]] ErrorOr<NonnullOwnPtr<PendingSnapshot>> begin_snapshot();
+    [[nodiscard]] ErrorOr<GenerationInfo> commit_snapshot(PendingSnapshot&, SnapshotOptions const&);
     // Commits a new generation whose content is that of the kept `generation`.
     [[nodiscard]] ErrorOr<GenerationInfo> roll_back_to(u64 generation, SnapshotOptions const&);
 
@@ -149,6 +184,7 @@ private:
         Vector<GenerationRecord> records;
     };
     friend class SnapshotBuilder;
+    friend class PendingSnapshot;
 
     PersistentStore(Hal::BlockDevice& device, u32 kept_generations);
 
@@ -174,6 +210,8 @@ private:
     ErrorOr<void> forget_damaged(Span<u64 const>);
     ErrorOr<GenerationInfo> commit(
         GenerationRecord const& base, Span<DirtyPage const>, SnapshotOptions const&);
+    ErrorOr<NonnullOwnPtr<PendingSnapshot>> begin(GenerationRecord const& base);
+    ErrorOr<GenerationInfo> finish(PendingSnapshot&, SnapshotOptions const&);
 
     Hal::BlockDevice& m_device;
     u32 m_kept_generations;

@@ -137,14 +137,15 @@ public:
     {
         NodeEntry previous = node.block.entries[i];
         node.block.entries[i] = replacement;
+        bool from_base = !node.is_modified(i);
+        node.set_modified(i);
         if (previous.block == 0)
             return {};
-        if (node.is_modified(i)) {
+        if (!from_base) {
             m_store.m_allocator.release(previous.block);
             m_taken.remove_all_matching([&](u32 block) { return block == previous.block; });
             return {};
         }
-        node.set_modified(i);
         return m_replaced.try_append(previous.block);
     }
 
@@ -243,31 +244,26 @@ private:
     Vector<u32> m_replaced;
 };
 
-ErrorOr<GenerationInfo> PersistentStore::commit(
-    GenerationRecord const& base, Span<DirtyPage const> pages, SnapshotOptions const& options)
+PendingSnapshot::PendingSnapshot(PersistentStore& store, GenerationRecord const& base)
+    : m_store(store)
+    , m_base(base)
+{ }
+
+PendingSnapshot::~PendingSnapshot()
 {
-    if (m_boot_damaged && base.generation == m_boot.generation && !pages.is_empty())
-        return Error::with_message(ErrorCode::Corrupted,
-            "The generation this world was resumed from turned out damaged; no snapshot can be "
-            "built on it. Restart to continue from the last healthy generation."sv);
-    // Until every page map has been read, nobody knows which blocks are free.
-    if (!m_space_ready)
-        TRY(prepare_space());
-    // On top of the newest generation the dying blocks follow from this commit alone; on top
-    // of an older one (a roll-back) blocks may come back to life, so the space is scanned again.
-    bool on_newest = base.generation == newest_kept_generation();
+    // Uncommitted: nothing references the blocks it took.
+    if (!m_finished && m_builder)
+        m_builder->release_taken();
+}
 
-    SnapshotBuilder builder(*this, base);
-    BlockBatch batch(m_device);
-    TRY(batch.initialize());
-    GenerationRecord record {};
-    record.generation = m_next_generation;
-    record.wall_time_ns = options.wall_time_ns;
-    record.pause_ns = options.pause_ns;
-    record.page_count = base.page_count;
-    NodeEntry root {base.root_block, base.root_checksum};
-
-    auto write_content = [&]() -> ErrorOr<void> {
+ErrorOr<void> PendingSnapshot::add(Span<DirtyPage const> pages)
+{
+    VERIFY(!m_finished);
+    if (m_failed)
+        return Error::with_message(ErrorCode::InvalidArgument, "This snapshot already failed."sv);
+    auto& builder = *m_builder;
+    auto& batch = *m_batch;
+    auto result = [&]() -> ErrorOr<void> {
         for (auto const& page : pages) {
             if (page.index >= maximum_page_count)
                 return Error::with_message(
@@ -280,15 +276,79 @@ ErrorOr<GenerationInfo> PersistentStore::commit(
                 TRY(batch.write(block, page.content));
                 TRY(builder.replace_leaf_entry(
                     *leaf, slot, {block, crc32c(ReadonlyBytes(page.content, disk_block_size))}));
-                ++record.pages_written;
+                ++m_record.pages_written;
                 if (!was_present)
-                    ++record.page_count;
+                    ++m_record.page_count;
             } else {
                 TRY(builder.replace_leaf_entry(*leaf, slot, {0, 0}));
                 if (was_present)
-                    --record.page_count;
+                    --m_record.page_count;
             }
         }
+        return {};
+    }();
+    if (result.is_error()) {
+        m_failed = true;
+        logln("persist: snapshot gen={} failed ({}); generation {} stays committed", m_record.generation,
+            result.error(), m_store.m_boot.generation);
+    }
+    return result;
+}
+
+ErrorOr<NonnullOwnPtr<PendingSnapshot>> PersistentStore::begin_snapshot()
+{
+    if (m_boot_damaged)
+        return Error::with_message(ErrorCode::Corrupted,
+            "The generation this world was resumed from turned out damaged; no snapshot of it can "
+            "be kept. Restart to continue from the last healthy generation."sv);
+    return begin(m_boot);
+}
+
+ErrorOr<GenerationInfo> PersistentStore::commit_snapshot(
+    PendingSnapshot& pending, SnapshotOptions const& options)
+{
+    VERIFY(&pending.m_store == this);
+    return finish(pending, options);
+}
+
+ErrorOr<NonnullOwnPtr<PendingSnapshot>> PersistentStore::begin(GenerationRecord const& base)
+{
+    // Until every page map has been read, nobody knows which blocks are free.
+    if (!m_space_ready)
+        TRY(prepare_space());
+    auto pending = TRY(adopt_nonnull_own_or_enomem(new (std::nothrow) PendingSnapshot(*this, base)));
+    pending->m_builder = TRY(try_make<SnapshotBuilder>(*this, base));
+    pending->m_batch = TRY(try_make<BlockBatch>(m_device));
+    TRY(pending->m_batch->initialize());
+    // On top of the newest generation the dying blocks follow from this commit alone; on top
+    // of an older one (a roll-back) blocks may come back to life, so the space is scanned again.
+    pending->m_on_newest = base.generation == newest_kept_generation();
+    auto& record = pending->m_record;
+    record.generation = m_next_generation;
+    record.page_count = base.page_count;
+    return pending;
+}
+
+ErrorOr<GenerationInfo> PersistentStore::commit(
+    GenerationRecord const& base, Span<DirtyPage const> pages, SnapshotOptions const& options)
+{
+    auto pending = TRY(begin(base));
+    TRY(pending->add(pages));
+    return finish(*pending, options);
+}
+
+ErrorOr<GenerationInfo> PersistentStore::finish(PendingSnapshot& pending, SnapshotOptions const& options)
+{
+    VERIFY(!pending.m_finished);
+    if (pending.m_failed)
+        return Error::with_message(ErrorCode::InvalidArgument, "This snapshot already failed."sv);
+    auto& builder = *pending.m_builder;
+    auto& batch = *pending.m_batch;
+    GenerationRecord record = pending.m_record;
+    record.wall_time_ns = options.wall_time_ns;
+    record.pause_ns = options.pause_ns;
+    NodeEntry root {pending.m_base.root_block, pending.m_base.root_checksum};
+    auto write_content = [&]() -> ErrorOr<void> {
         if (builder.has_root()) {
             for (u8 level = 0; level < page_map_depth; ++level)
                 TRY(builder.write_level(level, root, batch));
@@ -299,13 +359,15 @@ ErrorOr<GenerationInfo> PersistentStore::commit(
         return {};
     };
     if (auto result = write_content(); result.is_error()) {
-        builder.release_taken();
+        pending.m_failed = true;
         logln("persist: snapshot gen={} failed ({}); generation {} stays committed", record.generation,
             result.error(), m_boot.generation);
         return result.release_error();
     }
     record.root_block = root.block;
     record.root_checksum = root.checksum;
+    // Whatever happens now, the blocks it took may be on disk as part of a generation.
+    pending.m_finished = true;
 
     // The new superblock keeps the newest generations of the one it builds on.
     auto superblock = TRY(try_make<Superblock>());
@@ -346,7 +408,7 @@ ErrorOr<GenerationInfo> PersistentStore::commit(
     m_boot = record;
     m_write_slot = 1 - m_write_slot;
     // Generations that fell out of the kept window give their blocks back.
-    if (on_newest) {
+    if (pending.m_on_newest) {
         for (auto block : builder.replaced()) {
             if (auto result = m_dying.try_set(block, record.generation); result.is_error()) {
                 // Forgetting that a block dies only keeps it reserved until the next scan.

@@ -9,6 +9,8 @@
  *                  once and the first commit learns the free space
  *   late_damage    a damaged node found after a Deferred open stops snapshots, commits the
  *                  newest healthy generation again, and the next open boots that content
+ *   pending_snapshot  a snapshot written in batches equals one written at once; one dropped
+ *                  uncommitted, or failing for lack of space, gives every block back
  */
 #include "StoreTestSupport.h"
 
@@ -194,6 +196,71 @@ private slots:
         auto reopened = open_store(device, {8, Verification::Everything, {}});
         QCOMPARE(reopened->boot_generation().generation, 4u);
         QVERIFY(holds(*reopened, 4, worlds[2]));
+    }
+
+    void pendingSnapshot()
+    {
+        MemoryBlockDevice device(400);
+        QVERIFY(!PersistentStore::format(device).is_error());
+        auto store = open_store(device);
+        World world;
+        QVERIFY(!commit_pages(*store, world, 50, 5000, 1).is_error());
+        u64 free_before = store->free_block_count();
+
+        // Dropped uncommitted: every block comes back.
+        std::vector<Page> pages;
+        std::vector<DirtyPage> dirty;
+        for (u64 i = 0; i < 120; ++i) {
+            pages.push_back(make_page(9, i * 13, 5));
+            dirty.push_back({i * 13, nullptr});
+        }
+        for (u64 i = 0; i < 120; ++i)
+            dirty[i].content = pages[i].data();
+        {
+            auto pending = store->begin_snapshot();
+            QVERIFY(!pending.is_error());
+            QVERIFY(!pending.value()->add(Span<DirtyPage const>(dirty.data(), 60)).is_error());
+            QVERIFY(store->free_block_count() < free_before);
+        }
+        QCOMPARE(store->free_block_count(), free_before);
+
+        // In three batches, the same page twice (the last content wins).
+        {
+            auto pending = store->begin_snapshot();
+            QVERIFY(!pending.is_error());
+            for (usize first = 0; first < 120; first += 40)
+                QVERIFY(!pending.value()->add(Span<DirtyPage const>(dirty.data() + first, 40)).is_error());
+            Page again = make_page(10, 0, 6);
+            DirtyPage twice {0, again.data()};
+            QVERIFY(!pending.value()->add(Span<DirtyPage const>(&twice, 1)).is_error());
+            auto info = store->commit_snapshot(*pending.value(), {});
+            QVERIFY(!info.is_error());
+            for (u64 i = 0; i < 120; ++i)
+                world[i * 13] = pages[i];
+            world[0] = again;
+            QVERIFY(holds(*store, info.value().generation, world));
+        }
+        QCOMPARE(store->free_block_count(), recounted_free_blocks(device, *store));
+
+        // Out of space half-way: the snapshot fails, its blocks come back, the store goes on.
+        u64 free_now = store->free_block_count();
+        {
+            std::vector<Page> many;
+            std::vector<DirtyPage> big;
+            for (u64 i = 0; i < 500; ++i)
+                many.push_back(make_page(11, i, 7));
+            for (u64 i = 0; i < 500; ++i)
+                big.push_back({i, many[i].data()});
+            auto pending = store->begin_snapshot();
+            QVERIFY(!pending.is_error());
+            auto added = pending.value()->add(Span<DirtyPage const>(big.data(), big.size()));
+            QVERIFY(added.is_error());
+            QCOMPARE(added.error().code(), ErrorCode::NoSpace);
+            QVERIFY(store->commit_snapshot(*pending.value(), {}).is_error());
+        }
+        QCOMPARE(store->free_block_count(), free_now);
+        QVERIFY(!commit_pages(*store, world, 5, 5000, 3).is_error());
+        QVERIFY(holds(*store, store->boot_generation().generation, world));
     }
 };
 
