@@ -7,6 +7,7 @@
  */
 #include <base/Log.h>
 #include <base/Version.h>
+#include <kernel/hal/Power.h>
 #include <kernel/pc/BootClock.h>
 #include <kernel/pc/DebugExit.h>
 #include <kernel/pc/KernelHeap.h>
@@ -15,6 +16,7 @@
 #include <kernel/pc/Panic.h>
 #include <kernel/pc/Tests.h>
 #include <kernel/pc/boot/BootInformation.h>
+#include <kernel/pc/cpu/Acpi.h>
 #include <kernel/pc/cpu/BootPaging.h>
 #include <kernel/pc/cpu/CpuTables.h>
 #include <kernel/pc/cpu/Interrupts.h>
@@ -59,6 +61,23 @@ namespace {
         logln("symbols: {} kernel functions named for backtraces", kernel_symbol_count());
     }
 
+    // Outside test mode: the power button (QMP system_powerdown) turns the machine off. The
+    // world's own shutdown (a last snapshot first) replaces this once the OS runs a world.
+    void power_thread(void*)
+    {
+        Hal::wait_for_shutdown_request();
+        logln("shutdown requested; nothing to save yet");
+        Hal::power_off();
+    }
+
+    void start_power_thread()
+    {
+        Hal::ThreadOptions options;
+        options.name = "power"sv;
+        if (auto thread = Hal::create_thread(power_thread, nullptr, options); thread.is_error())
+            logln("no power thread ({}); the power button is ignored", thread.error());
+    }
+
 } // namespace
 
 } // namespace Kernel
@@ -90,6 +109,7 @@ extern "C" [[noreturn]] void kernel_main(u32 protocol, u32 information_physical_
     Interrupts::initialize();
     Time::initialize();
     Scheduler::initialize();
+    Acpi::initialize_power();
     initialize_devices(boot.command_line);
     initialize_screen_and_input(boot.command_line);
     logln("ready in {} ms", BootClock::milliseconds_since_entry());
@@ -98,5 +118,6 @@ extern "C" [[noreturn]] void kernel_main(u32 protocol, u32 information_physical_
         auto verdict = run_test(*test_name);
         exit_emulator(verdict == TestVerdict::Pass ? EmulatorExitCode::Pass : EmulatorExitCode::Fail);
     }
+    start_power_thread();
     Scheduler::finish_boot_thread();
 }

@@ -1,5 +1,6 @@
 // system.boot: the kernel boots in QEMU to `phantom: ready`, every serial line follows the
-// log contract, the VGA text console shows the log (white on blue), and test=ready passes.
+// log contract, the VGA text console shows the log (white on blue), test=ready passes, and
+// the ACPI power button turns the machine off.
 // Each check runs for both kernel images: the product (PVH) and the multiboot-only one.
 #include <tests/system/harness/SystemTest.h>
 
@@ -119,6 +120,21 @@ private slots:
         MACHINE_VERIFY(machine, machine.start());
         MACHINE_VERIFY(machine, machine.wait_for_serial(ready_pattern, boot_timeout));
         MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, boot_timeout));
+    }
+
+    // The ACPI power button (QMP system_powerdown) is an orderly shutdown: the kernel logs it
+    // and enters S5, and QEMU exits with status 0.
+    void power_button_turns_off()
+    {
+        QemuMachine machine(configuration_for(kernel_path(KernelImage::Product)));
+        MACHINE_VERIFY(machine, machine.start());
+        MACHINE_VERIFY(machine,
+            machine.wait_for_serial_text(QStringLiteral("phantom: acpi: power button"), boot_timeout));
+        MACHINE_VERIFY(machine, machine.wait_for_serial(ready_pattern, boot_timeout));
+        MACHINE_VERIFY(machine, machine.execute(QStringLiteral("system_powerdown")));
+        MACHINE_VERIFY(machine,
+            machine.wait_for_serial_text(QStringLiteral("phantom: shutdown requested"), boot_timeout));
+        MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Shutdown, boot_timeout));
     }
 
     // KVM may be missing (containers, CI runners); the test then says so and skips.

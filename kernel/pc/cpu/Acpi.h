@@ -36,6 +36,11 @@ struct InterruptTopology {
 // there is no usable MADT.
 InterruptTopology read_interrupt_topology();
 
+// Sets up the power button (FADT PM1 event block, SCI interrupt) behind kernel/hal/Power.h and
+// finds how to enter S5 (the DSDT's \_S5 package). Without a FADT there is no power button
+// and power_off() halts.
+void initialize_power();
+
 // Any ACPI table by signature ("APIC", "FACP", ...): its physical address, or 0.
 FlatPtr find_table(char const signature[4]);
 

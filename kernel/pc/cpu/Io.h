@@ -17,6 +17,15 @@ inline u8 in8(u16 port)
     return value;
 }
 
+inline void out16(u16 port, u16 value) { asm volatile("outw %0, %1" : : "a"(value), "Nd"(port)); }
+
+inline u16 in16(u16 port)
+{
+    u16 value;
+    asm volatile("inw %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
 inline void out32(u16 port, u32 value) { asm volatile("outl %0, %1" : : "a"(value), "Nd"(port)); }
 
 inline u64 read_tsc()
