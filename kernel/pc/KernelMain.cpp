@@ -19,6 +19,7 @@
 #include <kernel/pc/cpu/Acpi.h>
 #include <kernel/pc/cpu/BootPaging.h>
 #include <kernel/pc/cpu/CpuTables.h>
+#include <kernel/pc/cpu/Fpu.h>
 #include <kernel/pc/cpu/Interrupts.h>
 #include <kernel/pc/cpu/Io.h>
 #include <kernel/pc/devices/Devices.h>
@@ -89,6 +90,7 @@ extern "C" [[noreturn]] void kernel_main(u32 protocol, u32 information_physical_
     BootClock::start_calibration();
     initialize_kernel_log();
     initialize_cpu_tables();
+    Fpu::initialize();
     auto boot = read_boot_information(protocol, information_physical_address);
     auto test_name = command_line_value(boot.command_line, "test"sv);
     if (test_name.has_value())

@@ -9,6 +9,7 @@
 #include <kernel/pc/KernelSymbols.h>
 #include <kernel/pc/Panic.h>
 #include <kernel/pc/cpu/CpuTables.h>
+#include <kernel/pc/cpu/Fpu.h>
 #include <kernel/pc/cpu/Io.h>
 #include <kernel/pc/memory/VirtualMemory.h>
 
@@ -289,6 +290,9 @@ extern "C" void handle_cpu_exception(Kernel::InterruptFrame* frame)
 {
     // A page fault in a range with a fault hook may be resolved; then the access is retried.
     if (Kernel::VirtualMemory::handle_page_fault(*frame))
+        return;
+    // The first floating-point instruction of a thread that does not own the FPU.
+    if (Kernel::Fpu::handle_device_not_available(*frame))
         return;
     Kernel::panic_on_cpu_exception(*frame);
 }

@@ -12,6 +12,7 @@
 #include <kernel/pc/memory/MemoryTests.h>
 #include <kernel/pc/memory/VirtualMemory.h>
 #include <kernel/pc/persist/PersistTests.h>
+#include <kernel/pc/threads/FpuTests.h>
 #include <kernel/pc/threads/ThreadTests.h>
 #include <new>
 
@@ -237,6 +238,7 @@ namespace {
         {"rtc"sv, ThreadTests::rtc},
         {"interrupts"sv, ThreadTests::interrupts},
         {"thread_stack_overflow"sv, ThreadTests::thread_stack_overflow},
+        {"fpu"sv, FpuTests::fpu},
     };
 
 } // namespace

@@ -7,6 +7,8 @@
 //   them alternating (preemption).
 // - condition: condition-variable ping-pong; safepoint: group stop/resume; rtc: a plausible date;
 //   interrupts: ISA IRQ 8 through the IOAPIC and a self-IPI on an allocated (MSI) vector.
+// - fpu: floating-point work on four preempted threads is bit-exact with the same work done
+//   alone (switch_context keeps each thread's SSE state).
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <tests/system/harness/SystemTest.h>
@@ -105,6 +107,14 @@ private slots:
         MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, test_timeout));
         MACHINE_VERIFY(machine,
             machine.wait_for_serial_text(QStringLiteral("phantom: condition: ball passed 2000 times"), 1s));
+    }
+
+    void floating_point_state_survives_preemption()
+    {
+        QemuMachine machine(product_with(QStringLiteral("test=fpu")));
+        MACHINE_VERIFY(machine, machine.start());
+        MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, test_timeout));
+        MACHINE_VERIFY(machine, machine.wait_for_serial_text(QStringLiteral("results bit-exact"), 1s));
     }
 
     void thread_group_stops_at_a_safepoint_and_resumes()

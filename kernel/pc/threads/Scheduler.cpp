@@ -12,6 +12,7 @@
 #include <kernel/hal/Memory.h>
 #include <kernel/hal/Time.h>
 #include <kernel/pc/cpu/CpuTables.h>
+#include <kernel/pc/cpu/Fpu.h>
 #include <kernel/pc/cpu/Interrupts.h>
 #include <kernel/pc/threads/Scheduler.h>
 #include <new>
@@ -78,6 +79,7 @@ namespace {
             return;
         s_current = next;
         ++s_context_switches;
+        Fpu::switch_to(next);
         switch_context(&previous->m_saved_stack_pointer, next->m_saved_stack_pointer);
     }
 
@@ -365,6 +367,7 @@ void exit_thread()
         Scheduler::notify_stopper_if_all_parked(*group);
     }
     thread.m_state = Thread::State::Finished;
+    Fpu::forget(&thread);
     Scheduler::wake_all(thread.m_joiners);
     Scheduler::reschedule();
     VERIFY_NOT_REACHED();

@@ -45,11 +45,17 @@ public:
     ThreadPriority m_priority {ThreadPriority::Normal};
     bool m_is_idle {false};
     bool m_timed_out {false};
+    // Inside a Hal fault handler (memory/VirtualMemory.cpp): a nested fault is not handled.
+    bool m_in_fault_handler {false};
     char m_name[32] {};
     ThreadEntry m_entry {nullptr};
     void* m_argument {nullptr};
     Kernel::ThreadGroupState* m_group {nullptr};
     Kernel::Time::TimerEntry m_timeout;
+    // The thread's x87/SSE state while another thread owns the FPU (cpu/Fpu.h): an FXSAVE
+    // image at the first 16-byte boundary of m_fpu_area, valid once m_fpu_used.
+    u8 m_fpu_area[512 + 15];
+    bool m_fpu_used {false};
     IntrusiveList<Thread, &Thread::m_queue_node> m_joiners;
 };
 
