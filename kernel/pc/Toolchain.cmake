@@ -5,14 +5,14 @@
 # stack), the kernel code model (everything lives in the top 2 GiB of the address space), and
 # frame pointers kept so the panic handler can walk the stack.
 #
-# SSE: cpu/Fpu.cpp turns on CR0.MP/CR4.OSFXSR, and switch_context saves the FXSAVE image of
-# every thread, so SSE instructions work in threads. The compiler is still told not to emit
-# them (PHANTOM_KERNEL_GENERAL_REGISTERS_ONLY, applied by CMakeLists.txt unless
+# SSE: cpu/Fpu.cpp turns on CR0.MP/CR4.OSFXSR and switches each thread's x87/SSE state
+# lazily (CR0.TS, #NM), so SSE instructions work in threads. The compiler is still told not
+# to emit them (PHANTOM_KERNEL_GENERAL_REGISTERS_ONLY, applied by CMakeLists.txt unless
 # -DPHANTOM_KERNEL_SSE=ON) except in PHANTOM_KERNEL_SSE_SOURCES: interrupt and exception entry
 # saves only the general registers, and KVM hosts that emulate guest instructions in batches
 # after an exit (kvm-pvm, the nested hypervisor of our CI machines) stop the guest with
-# "emulation failure" on SSE instructions met there, so SSE stays out of every path that
-# runs near device access.
+# "emulation failure" on SSE instructions, so a kernel that runs no floating-point code must
+# execute none (test=fpu itself fails there; TCG is the default accelerator).
 #
 # The flags are plain variables that kernel/pc/CMakeLists.txt applies with add_compile_options
 # rather than CMAKE_<LANG>_FLAGS_INIT, which is read only when a build directory is first
