@@ -22,7 +22,8 @@
  *     auto dirty_pages = Hal::collect_dirty_pages(range.base, 64, bits, Hal::ClearDirty::Yes);
  *
  * The functions may be called with interrupts on or off and from a fault handler; they are
- * not meant for concurrent use on the same pages from several threads.
+ * not meant for concurrent use on the same pages from several threads (but map_filled() lets
+ * a fault handler publish a page that other threads may already be faulting on).
  */
 #pragma once
 
@@ -92,6 +93,11 @@ void release_range(VirtualRange);
 // them). Pages already mapped there are replaced. The new pages are clean.
 ErrorOr<void> map_zeroed(FlatPtr address, usize bytes, Protection, Executable = Executable::No);
 
+// Maps a fresh frame holding `content` (page_size bytes) at the page `address`; the mapping
+// owns it. The page appears with its content complete (another thread either faults or sees
+// every byte) and clean: the fill is not a write. Replaces a page already mapped there.
+ErrorOr<void> map_filled(FlatPtr address, ReadonlyBytes content, Protection, Executable = Executable::No);
+
 // Maps one given frame at the page `address`; the caller keeps ownership of the frame.
 ErrorOr<void> map_frame(FlatPtr address, FrameAddress, Protection, Executable = Executable::No);
 
@@ -133,7 +139,14 @@ enum class FaultResolution : u8 {
 };
 
 // Called on the faulting thread with the faulting address (not page-aligned); it may call
-// the mapping functions above but must not block. pc: interrupts are off.
+// the mapping functions above, and it may block (take a Mutex, wait for the disk) when the
+// faulting code could have: pc: interrupts are on again during the call when the faulting
+// code had them on (a fault with interrupts off, e.g. in an interrupt handler, calls it with
+// them off, and then it must not block); hosted: it runs in the SIGSEGV handler of the
+// faulting thread, whose other code holds none of the handler's locks. Its waits do not count
+// as parked for a ThreadGroup stop (kernel/hal/Threads.h): the thread is in the middle of its
+// code, not at a safepoint. A fault inside the handler itself is not handled (the port's
+// report). Several threads may be inside it at once.
 using FaultHandler = FaultResolution (*)(void* context, FlatPtr address, FaultAccess);
 
 // Calls `handler` for faults inside `range`, a range from reserve_range*() (one handler per

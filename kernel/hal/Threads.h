@@ -10,7 +10,9 @@
  *
  * Safepoints: ThreadGroup::stop_at_safepoint() asks every thread of the group to park at its
  * next call of Hal::safepoint(). A thread blocked in a HAL wait (mutex, condition variable,
- * sleep, event, join) counts as parked while it blocks, and parks on waking up until resume().
+ * sleep, event, join) counts as parked while it blocks, and parks on waking up until resume();
+ * not while it runs a memory fault handler (kernel/hal/Memory.h), where it is in the middle
+ * of its code: a stop then waits until the handler returned and the thread got to a safepoint.
  */
 #pragma once
 

@@ -17,6 +17,8 @@
  *   The cost is one signal per first write to a page after a clear, and one VMA per run of
  *   pages with the same protection (vm.max_map_count, 65530 by default, bounds how
  *   fragmented a range may become; FIXME: report it as an error before Linux refuses).
+ * - map_filled() writes the new page through /proc/self/mem while it is still PROT_NONE, so
+ *   the fill is neither a first write (the page is clean) nor visible half done.
  * - Fault hook: faults that are not dirty tracking go to the handler registered for the
  *   range, then to the panic report (HostedPanic.cpp) when it declines.
  *
@@ -26,6 +28,7 @@
  */
 #include <kernel/hal/Memory.h>
 #include <kernel/hosted/HostedPanic.h>
+#include <kernel/hosted/HostedThreads.h>
 
 #include <base/Assertions.h>
 
@@ -185,6 +188,42 @@ namespace {
         return {};
     }
 
+    // Puts a fresh private page holding `content` at `address` with `final_protection` (a
+    // clean page's, so never writable). No thread can see it half filled: it stays
+    // PROT_NONE (a thread touching it faults and its fault path waits for the lock we hold)
+    // while /proc/self/mem writes it, which works through any protection without faulting.
+    // Where /proc/self/mem is not writable, the page is filled elsewhere and moved in with
+    // mremap, atomically too, but then it rarely merges with its neighbours' mapping.
+    bool fill_page_unseen(FlatPtr address, ReadonlyBytes content, int final_protection)
+    {
+        static int s_memory_file = -2; // -2: not tried yet; -1: not writable here
+        if (s_memory_file == -2)
+            s_memory_file = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+        if (s_memory_file >= 0) {
+            void* page = mmap(reinterpret_cast<void*>(address), page_size, PROT_NONE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+            if (page == MAP_FAILED)
+                return false;
+            if (pwrite(s_memory_file, content.data(), page_size, static_cast<off_t>(address))
+                == static_cast<ssize_t>(page_size))
+                return mprotect(page, page_size, final_protection) == 0;
+            close(s_memory_file);
+            s_memory_file = -1;
+        }
+        void* scratch = mmap(nullptr, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (scratch == MAP_FAILED)
+            return false;
+        __builtin_memcpy(scratch, content.data(), page_size);
+        if (mprotect(scratch, page_size, final_protection) != 0
+            || mremap(scratch, page_size, page_size, MREMAP_MAYMOVE | MREMAP_FIXED,
+                   reinterpret_cast<void*>(address))
+                == MAP_FAILED) {
+            munmap(scratch, page_size);
+            return false;
+        }
+        return true;
+    }
+
     bool handle_fault(void* signal_information, void* user_context);
 
     void install_fault_interceptor()
@@ -226,7 +265,11 @@ namespace {
         }
         if (!handler)
             return false;
-        return handler(handler_context, address, access) == FaultResolution::Resolved;
+        // The handler may wait, but the thread is not at a safepoint (kernel/hal/Memory.h).
+        Hosted::set_in_fault_handler(true);
+        bool resolved = handler(handler_context, address, access) == FaultResolution::Resolved;
+        Hosted::set_in_fault_handler(false);
+        return resolved;
     }
 
     ErrorOr<VirtualRange> add_reservation(void* mapping, usize size)
@@ -345,6 +388,25 @@ ErrorOr<void> map_zeroed(FlatPtr address, usize bytes, Protection protection, Ex
     }
     for (FlatPtr page = address; page < address + bytes; page += page_size)
         entry_of(*reservation, page) = entry;
+    return {};
+}
+
+ErrorOr<void> map_filled(FlatPtr address, ReadonlyBytes content, Protection protection, Executable executable)
+{
+    if (!is_page_aligned(address) || content.size() != page_size)
+        return Error(ErrorCode::InvalidArgument);
+    Locker locker;
+    Reservation* reservation = reservation_for(address, page_size);
+    if (!reservation)
+        return Error(ErrorCode::InvalidArgument);
+    u64 entry = page_mapped | (protection == Protection::ReadWrite ? page_writable : 0)
+        | (executable == Executable::Yes ? page_executable : 0);
+    // Clean, so mapped without PROT_WRITE: the first write is recorded as usual.
+    if (!fill_page_unseen(address, content, host_protection(entry))) {
+        unmap_locked(*reservation, address, page_size);
+        return Error(ErrorCode::OutOfMemory);
+    }
+    entry_of(*reservation, address) = entry;
     return {};
 }
 

@@ -5,12 +5,15 @@
  *
  * Safepoints: every blocking call brackets its wait with enter_parked()/leave_parked(), which
  * count the thread as parked for its group and, on the way out, hold it while the group is
- * stopped. Priorities are recorded but not applied: raising a pthread's priority needs
- * privileges the hosted port does not have (Linux's fair scheduler interleaves all threads).
+ * stopped; not inside a fault handler (Hosted::set_in_fault_handler: the thread is in the
+ * middle of its code there). Priorities are recorded but not applied: raising a pthread's
+ * priority needs privileges the hosted port does not have (Linux's fair scheduler
+ * interleaves all threads).
  */
 #include <base/Assertions.h>
 #include <kernel/hal/Threads.h>
 #include <kernel/hal/Time.h>
+#include <kernel/hosted/HostedThreads.h>
 
 #include <errno.h>
 #include <new>
@@ -47,6 +50,8 @@ public:
 namespace {
 
     thread_local Thread* t_current;
+    // Inside a Hal fault handler (HostedMemory.cpp): waits there are not parking.
+    thread_local bool t_in_fault_handler;
 
     struct MutexState {
         pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -107,7 +112,9 @@ namespace {
     void enter_parked()
     {
         auto* self = current_thread();
-        if (!self->group)
+        // A thread waiting inside a fault handler is in the middle of its code, not at a
+        // safepoint: the stop waits until it gets to one.
+        if (!self->group || t_in_fault_handler)
             return;
         auto& group = *self->group;
         pthread_mutex_lock(&group.lock);
@@ -119,7 +126,7 @@ namespace {
     void leave_parked()
     {
         auto* self = current_thread();
-        if (!self->group)
+        if (!self->group || t_in_fault_handler)
             return;
         auto& group = *self->group;
         pthread_mutex_lock(&group.lock);
@@ -435,3 +442,9 @@ usize ThreadGroup::thread_count() const
 }
 
 } // namespace Hal
+
+namespace Hosted {
+
+void set_in_fault_handler(bool inside) { Hal::t_in_fault_handler = inside; }
+
+} // namespace Hosted

@@ -7,9 +7,10 @@
 #include <kernel/hosted/HostedDevices.h>
 #include <kernel/hosted/HostedPanic.h>
 #include <kernel/hosted/HostedScreen.h>
-#include <kernel/persist/PersistentAddressSpace.h>
+#include <tests/scenarios/LedgerScenario.h>
 
 #include <base/Log.h>
+#include <base/Optional.h>
 #include <base/SelfTest.h>
 #include <base/StringView.h>
 #include <base/Version.h>
@@ -39,96 +40,6 @@ namespace Hosted::Tests {
 // A privileged instruction in user mode raises #GP, which Linux delivers as SIGSEGV.
 [[gnu::noinline]] void deliberate_general_protection() { asm volatile("hlt"); }
 
-// test=ledger: a ledger of transfers between accounts in the persistent address space (the
-// sum is constant) plus a monotonic counter, run until the process is killed. At start it
-// checks what the last snapshot left: `ledger: resumed counter=<c> sum=<s>`, or fails. It
-// takes a snapshot itself every 512 transfers and logs `ledger: committed gen=<g>
-// counter=<c>` (the cut is exactly that counter); the periodic thread snapshots in between.
-struct Ledger {
-    static constexpr u64 magic_value = 0x5245474445'4C5048ull;
-    static constexpr u64 account_count = 4096;
-    static constexpr u64 initial_balance = 1000;
-    u64 magic;
-    u64 counter;
-    u64 accounts[account_count];
-};
-
-[[gnu::noinline]] bool run_ledger(u64 snapshot_interval_ms)
-{
-    auto device = Hal::system_block_device();
-    if (device.is_error()) {
-        logln("ledger: {}", device.error());
-        return false;
-    }
-    Hal::ThreadGroup mutators;
-    Persist::AddressSpaceOptions options;
-    options.mutators = &mutators;
-    options.snapshot_interval_ns = snapshot_interval_ms * Hal::nanoseconds_per_millisecond;
-    auto opened = Persist::PersistentAddressSpace::open(*device.value(), options);
-    if (opened.is_error()) {
-        logln("ledger: cannot open the persistent address space: {}", opened.error());
-        return false;
-    }
-    auto space = opened.release_value();
-    struct Context {
-        Persist::PersistentAddressSpace* space;
-        bool ok;
-    } context {space.ptr(), false};
-
-    auto mutator = [](void* argument) {
-        auto& context = *static_cast<Context*>(argument);
-        auto& ledger = *context.space->at<Ledger>(0);
-        if (ledger.magic == Ledger::magic_value) {
-            u64 sum = 0;
-            for (u64 balance : ledger.accounts)
-                sum += balance;
-            logln("ledger: resumed counter={} sum={}", ledger.counter, sum);
-            if (sum != Ledger::account_count * Ledger::initial_balance) {
-                logln("ledger: invariant broken: the sum is {}", sum);
-                return;
-            }
-        } else {
-            for (auto& balance : ledger.accounts)
-                balance = Ledger::initial_balance;
-            ledger.counter = 0;
-            ledger.magic = Ledger::magic_value;
-            logln("ledger: new counter=0 sum={}", Ledger::account_count * Ledger::initial_balance);
-        }
-        logln("ledger: running");
-        u64 random = ledger.counter * 0x9E3779B97F4A7C15ull + 1;
-        for (;;) {
-            random ^= random << 13;
-            random ^= random >> 7;
-            random ^= random << 17;
-            u64 from = random % Ledger::account_count;
-            u64 to = (random >> 20) % Ledger::account_count;
-            u64 amount = (random >> 40) % 100;
-            if (ledger.accounts[from] >= amount) {
-                ledger.accounts[from] -= amount;
-                ledger.accounts[to] += amount;
-            }
-            ++ledger.counter;
-            if (ledger.counter % 512 == 0) {
-                auto info = context.space->snapshot();
-                if (!info.is_error())
-                    logln("ledger: committed gen={} counter={}", info.value().generation, ledger.counter);
-            }
-            Hal::safepoint();
-        }
-    };
-    Hal::ThreadOptions thread_options;
-    thread_options.name = "ledger"sv;
-    thread_options.group = &mutators;
-    auto thread = Hal::create_thread(mutator, &context, thread_options);
-    if (thread.is_error()) {
-        logln("ledger: {}", thread.error());
-        return false;
-    }
-    // The mutator runs until the process is killed; it returns only when the check failed.
-    Hal::join_thread(thread.value());
-    return context.ok;
-}
-
 } // namespace Hosted::Tests
 
 namespace Hosted {
@@ -149,8 +60,32 @@ namespace {
 constexpr StringView s_test_names
     = "ready base page_fault divide_error breakpoint general_protection ledger"sv;
 
-// The snapshot interval for test=ledger (`snapshot_ms=N`).
-u64 s_snapshot_interval_ms = 20;
+// test=ledger (tests/scenarios/LedgerScenario.h): `snapshot_ms=N` sets the snapshot interval,
+// `ledger_stop=N` ends the run after N transfers with an orderly shutdown, `ledger_writer=1`
+// adds the background writer (copy-on-write).
+Scenarios::LedgerOptions s_ledger_options;
+
+Hosted::Verdict run_ledger()
+{
+    auto device = Hal::system_block_device();
+    if (device.is_error()) {
+        logln("ledger: {}", device.error());
+        return Hosted::Verdict::Fail;
+    }
+    if (auto result = Scenarios::run_ledger(*device.value(), s_ledger_options); result.is_error()) {
+        logln("ledger: {}", result.error());
+        return Hosted::Verdict::Fail;
+    }
+    return Hosted::Verdict::Pass;
+}
+
+// The u64 of a `key=N` argument, or nothing when the argument is another one.
+Optional<u64> numeric_argument(StringView argument, StringView key)
+{
+    if (!argument.starts_with(key) || argument.length() <= key.length())
+        return {};
+    return argument.substring_view(key.length(), argument.length() - key.length()).to_uint<u64>();
+}
 
 u64 monotonic_nanoseconds()
 {
@@ -185,7 +120,7 @@ namespace Hosted {
     else if (name == "general_protection"sv)
         Hosted::Tests::deliberate_general_protection();
     else if (name == "ledger"sv)
-        return Hosted::Tests::run_ledger(s_snapshot_interval_ms) ? Verdict::Pass : Verdict::Fail;
+        return run_ledger();
     else {
         logln("unknown test '{}'; known tests: {}", name, s_test_names);
         return Verdict::Fail;
@@ -213,13 +148,16 @@ int main(int argc, char** argv)
         StringView argument {argv[index], __builtin_strlen(argv[index])};
         if (argument.starts_with("test="sv)) {
             test_name = argument.substring_view(5, argument.length() - 5);
-        } else if (argument.starts_with("snapshot_ms="sv)
-            && argument.substring_view(12, argument.length() - 12).to_uint<u64>().has_value()) {
-            s_snapshot_interval_ms = *argument.substring_view(12, argument.length() - 12).to_uint<u64>();
+        } else if (auto interval = numeric_argument(argument, "snapshot_ms="sv); interval.has_value()) {
+            s_ledger_options.snapshot_interval_ms = *interval;
+        } else if (auto stop = numeric_argument(argument, "ledger_stop="sv); stop.has_value()) {
+            s_ledger_options.stop_after = *stop;
+        } else if (argument == "ledger_writer=1"sv) {
+            s_ledger_options.background_writer = true;
         } else if (!Hosted::configure_device_argument(argument)
             && !Hosted::configure_screen_argument(argument)) {
-            logln("usage: phantom-hosted [test=NAME] [disk=PATH] [snapshot_ms=N] [channel.NAME=PATH] "
-                  "[screen=WxH]; tests: {}",
+            logln("usage: phantom-hosted [test=NAME] [disk=PATH] [snapshot_ms=N] [ledger_stop=N] "
+                  "[ledger_writer=1] [channel.NAME=PATH] [screen=WxH]; tests: {}",
                 s_test_names);
             return static_cast<int>(Verdict::Usage);
         }

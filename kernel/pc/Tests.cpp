@@ -211,6 +211,7 @@ namespace {
         {"echo_channels"sv, Tests::echo_channels},
         {"bench_block_write"sv, Tests::bench_block_write},
         {"persist_store"sv, Tests::persist_store},
+        {"ledger"sv, Tests::ledger},
         {"bench_channel_send"sv, Tests::bench_channel_send},
         {"base"sv, Tests::base_self_test},
         {"heap"sv, Tests::heap},

@@ -8,6 +8,11 @@
  * (Protected -> CowCopying), the fault hook copies the page into the snapshot's side buffer
  * BEFORE unprotecting it, publishes CowReady, and the writer takes the side buffer instead of
  * its own (possibly torn) copy. Neither side ever waits on the other inside the fault hook.
+ *
+ * The writer works in chunks: it copies up to chunk_pages pages, hands them to the store's
+ * PendingSnapshot (which writes them at once), and goes on with the next chunk, so memory for
+ * copies stays one chunk whatever the number of dirty pages, and pages not yet reached stay
+ * write-protected while the disk works (mutators writing them copy them on write).
  */
 #include <kernel/persist/PersistentAddressSpace.h>
 
@@ -28,6 +33,9 @@ namespace {
 
     u64 popcount(u64 word) { return static_cast<u64>(__builtin_popcountll(word)); }
 
+    // Pages the writer copies before handing them to the store: 1 MiB of copies.
+    constexpr usize chunk_pages = 256;
+
 } // namespace
 
 struct PersistentAddressSpace::InFlightPage {
@@ -36,10 +44,10 @@ struct PersistentAddressSpace::InFlightPage {
 };
 
 struct PersistentAddressSpace::InFlightSnapshot {
-    Vector<InFlightPage> pages; // ascending index
-    Vector<DirtyPage> dirty_pages;
-    u8* copies {nullptr};       // the writer's copies, one page per entry
-    u8* side_buffers {nullptr}; // the fault hook's copies, touched only when used
+    Vector<InFlightPage> pages;    // ascending index
+    Vector<DirtyPage> dirty_pages; // the chunk being handed to the store
+    u8* copies {nullptr};          // the writer's copies of one chunk
+    u8* side_buffers {nullptr};    // the fault hook's copies, touched only when used
 
     ~InFlightSnapshot()
     {
@@ -86,10 +94,6 @@ ErrorOr<NonnullOwnPtr<PersistentAddressSpace>> PersistentAddressSpace::open(
     space->m_restore_buffer = static_cast<u8*>(::operator new(Hal::page_size, std::nothrow));
     if (!space->m_restore_buffer)
         return Error(ErrorCode::OutOfMemory);
-    Hal::ThreadOptions pager_options;
-    pager_options.name = "pager"sv;
-    pager_options.priority = Hal::ThreadPriority::High;
-    space->m_pager_thread = TRY(Hal::create_thread(pager_thread_entry, space.ptr(), pager_options));
     space->m_range = TRY(Hal::reserve_range_at(options.base, options.size));
     TRY(Hal::register_fault_handler(space->m_range, handle_fault, space.ptr()));
     space->m_fault_handler_registered = true;
@@ -116,11 +120,6 @@ PersistentAddressSpace::PersistentAddressSpace(
 PersistentAddressSpace::~PersistentAddressSpace()
 {
     stop_snapshot_thread();
-    if (m_pager_thread) {
-        __atomic_store_n(&m_pager_stopping, true, __ATOMIC_RELEASE);
-        m_pager_wakeup.signal();
-        Hal::join_thread(m_pager_thread);
-    }
     if (m_fault_handler_registered)
         Hal::unregister_fault_handler(m_range);
     if (m_range.size != 0)
@@ -139,15 +138,9 @@ AddressSpaceStatistics PersistentAddressSpace::statistics() const
     return result;
 }
 
-void PersistentAddressSpace::lock_store() const
-{
-    // Only short holders spin here: a page read in the fault hook, or one commit.
-    while (__atomic_test_and_set(&m_store_lock, __ATOMIC_ACQUIRE)) {
-        while (__atomic_load_n(&m_store_lock, __ATOMIC_RELAXED)) { }
-    }
-}
+void PersistentAddressSpace::lock_store() const { m_store_mutex.lock(); }
 
-void PersistentAddressSpace::unlock_store() const { __atomic_clear(&m_store_lock, __ATOMIC_RELEASE); }
+void PersistentAddressSpace::unlock_store() const { m_store_mutex.unlock(); }
 
 Hal::FaultResolution PersistentAddressSpace::handle_fault(
     void* context, FlatPtr address, Hal::FaultAccess access)
@@ -156,7 +149,7 @@ Hal::FaultResolution PersistentAddressSpace::handle_fault(
     FlatPtr page = address & ~static_cast<FlatPtr>(Hal::page_size - 1);
     auto state = Hal::query(page);
     if (!state.has_value())
-        return space.request_restore(page);
+        return space.restore_page(page);
     if (state->protection == Hal::Protection::ReadWrite)
         return Hal::FaultResolution::Resolved; // another thread unprotected it meanwhile
     if (access == Hal::FaultAccess::Write)
@@ -164,51 +157,10 @@ Hal::FaultResolution PersistentAddressSpace::handle_fault(
     return Hal::FaultResolution::Unhandled;
 }
 
-namespace {
-    enum PagerState : u8 {
-        PagerIdle,
-        PagerRequested,
-        PagerResolved,
-        PagerFailed,
-    };
-}
-
-Hal::FaultResolution PersistentAddressSpace::request_restore(FlatPtr page)
-{
-    while (__atomic_test_and_set(&m_pager_lock, __ATOMIC_ACQUIRE)) { }
-    __atomic_store_n(&m_pager_page, page, __ATOMIC_RELAXED);
-    __atomic_store_n(&m_pager_state, static_cast<u8>(PagerRequested), __ATOMIC_RELEASE);
-    m_pager_wakeup.signal();
-    u8 state;
-    while ((state = __atomic_load_n(&m_pager_state, __ATOMIC_ACQUIRE)) == PagerRequested)
-        Hal::yield();
-    __atomic_store_n(&m_pager_state, static_cast<u8>(PagerIdle), __ATOMIC_RELAXED);
-    __atomic_clear(&m_pager_lock, __ATOMIC_RELEASE);
-    return state == PagerResolved ? Hal::FaultResolution::Resolved : Hal::FaultResolution::Unhandled;
-}
-
-void PersistentAddressSpace::pager_thread_entry(void* argument)
-{
-    static_cast<PersistentAddressSpace*>(argument)->run_pager_thread();
-}
-
-void PersistentAddressSpace::run_pager_thread()
-{
-    for (;;) {
-        (void)m_pager_wakeup.wait();
-        if (__atomic_load_n(&m_pager_stopping, __ATOMIC_ACQUIRE))
-            return;
-        if (__atomic_load_n(&m_pager_state, __ATOMIC_ACQUIRE) != PagerRequested)
-            continue;
-        auto resolution = restore_page(__atomic_load_n(&m_pager_page, __ATOMIC_RELAXED));
-        __atomic_store_n(&m_pager_state,
-            static_cast<u8>(resolution == Hal::FaultResolution::Resolved ? PagerResolved : PagerFailed),
-            __ATOMIC_RELEASE);
-    }
-}
-
 Hal::FaultResolution PersistentAddressSpace::restore_page(FlatPtr page)
 {
+    // The fault hook may block (kernel/hal/Memory.h): this waits for a commit in progress
+    // and for the disk read like any other code of the faulting thread.
     lock_store();
     if (Hal::query(page).has_value()) {
         // Another thread restored it while this one waited.
@@ -224,20 +176,20 @@ Hal::FaultResolution PersistentAddressSpace::restore_page(FlatPtr page)
         unlock_store();
         return Hal::FaultResolution::Unhandled;
     }
-    if (Hal::map_zeroed(page, Hal::page_size, Hal::Protection::ReadWrite).is_error()) {
-        logln("persist: no memory to restore page {}", index);
+    // Mapped complete and clean in one step: a restored page equals its stored copy, so it is
+    // not owed to the next snapshot, and no other thread can see it half filled.
+    auto mapped = present.value()
+        ? Hal::map_filled(page, ReadonlyBytes(m_restore_buffer, Hal::page_size), Hal::Protection::ReadWrite)
+        : Hal::map_zeroed(page, Hal::page_size, Hal::Protection::ReadWrite);
+    if (mapped.is_error()) {
+        logln("persist: cannot map page {}: {}", index, mapped.error());
         unlock_store();
         return Hal::FaultResolution::Unhandled;
     }
-    if (present.value()) {
-        __builtin_memcpy(reinterpret_cast<void*>(page), m_restore_buffer, Hal::page_size);
-        // The page equals its stored copy: it is clean, not owed to the next snapshot.
-        u64 bit = 0;
-        (void)Hal::collect_dirty_pages(page, 1, Span<u64>(&bit, 1), Hal::ClearDirty::Yes);
+    if (present.value())
         __atomic_fetch_add(&m_pages_restored, 1, __ATOMIC_RELAXED);
-    } else {
+    else
         __atomic_fetch_add(&m_pages_zero_filled, 1, __ATOMIC_RELAXED);
-    }
     if (index + 1 > __atomic_load_n(&m_mapped_page_limit, __ATOMIC_RELAXED))
         __atomic_store_n(&m_mapped_page_limit, index + 1, __ATOMIC_RELEASE);
     unlock_store();
@@ -246,6 +198,10 @@ Hal::FaultResolution PersistentAddressSpace::restore_page(FlatPtr page)
 
 Hal::FaultResolution PersistentAddressSpace::copy_on_write(FlatPtr page)
 {
+    // Runs with interrupts on (pc), so a mutator may be preempted inside CowCopying while the
+    // writer waits for CowReady with Hal::yield(). On one processor that cannot starve it: a
+    // higher-priority writer never blocks between publishing the snapshot and dropping it, so
+    // a lower-priority mutator does not run then; one of equal priority gets its turn.
     __atomic_fetch_add(&m_copy_on_write_handlers, 1, __ATOMIC_SEQ_CST);
     auto result = Hal::FaultResolution::Unhandled;
     auto* snapshot = __atomic_load_n(&m_in_flight, __ATOMIC_SEQ_CST);
@@ -297,8 +253,9 @@ ErrorOr<void> PersistentAddressSpace::collect_dirty(InFlightSnapshot& snapshot)
     if (count == 0)
         return {};
     TRY(snapshot.pages.try_ensure_capacity(count));
-    TRY(snapshot.dirty_pages.try_ensure_capacity(count));
-    snapshot.copies = static_cast<u8*>(::operator new(count* Hal::page_size, std::nothrow));
+    TRY(snapshot.dirty_pages.try_ensure_capacity(min(count, chunk_pages)));
+    snapshot.copies
+        = static_cast<u8*>(::operator new(min(count, chunk_pages) * Hal::page_size, std::nothrow));
     snapshot.side_buffers = static_cast<u8*>(::operator new(count* Hal::page_size, std::nothrow));
     if (!snapshot.copies || !snapshot.side_buffers)
         return Error(ErrorCode::OutOfMemory);
@@ -321,33 +278,61 @@ ErrorOr<void> PersistentAddressSpace::collect_dirty(InFlightSnapshot& snapshot)
     return {};
 }
 
-void PersistentAddressSpace::copy_pages(InFlightSnapshot& snapshot)
+ErrorOr<void> PersistentAddressSpace::write_pages(InFlightSnapshot& snapshot, PendingSnapshot* pending)
 {
-    for (usize slot = 0; slot < snapshot.pages.size(); ++slot) {
-        auto& entry = snapshot.pages[slot];
-        FlatPtr page = m_range.base + entry.index * Hal::page_size;
-        u8* copy = snapshot.copies + slot * Hal::page_size;
-        // Copied while write-protected; valid only if no write fault claimed the page first.
-        __builtin_memcpy(copy, reinterpret_cast<void const*>(page), Hal::page_size);
+    // Pages from `next` on are still protected (or being copied on write).
+    usize next = 0;
+    auto result = [&]() -> ErrorOr<void> {
+        while (pending && next < snapshot.pages.size()) {
+            snapshot.dirty_pages.clear();
+            usize end = min(next + chunk_pages, snapshot.pages.size());
+            for (usize slot = next; slot < end; ++slot) {
+                auto& entry = snapshot.pages[slot];
+                FlatPtr page = m_range.base + entry.index * Hal::page_size;
+                u8* copy = snapshot.copies + (slot - next) * Hal::page_size;
+                // Copied while write-protected; valid only if no write fault claimed the page first.
+                __builtin_memcpy(copy, reinterpret_cast<void const*>(page), Hal::page_size);
+                u8 expected = Protected;
+                if (__atomic_compare_exchange_n(
+                        &entry.state, &expected, Released, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+                    Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
+                } else {
+                    while (__atomic_load_n(&entry.state, __ATOMIC_ACQUIRE) != CowReady)
+                        Hal::yield();
+                    copy = snapshot.side_buffers + slot * Hal::page_size;
+                }
+                MUST(snapshot.dirty_pages.try_append(DirtyPage {entry.index, copy}));
+            }
+            next = end;
+            lock_store();
+            auto added = pending->add(snapshot.dirty_pages.span());
+            unlock_store();
+            TRY(move(added));
+        }
+        return {};
+    }();
+    // A failed snapshot gives the pages it did not reach back to the mutators unchanged;
+    // they stay owed to the next snapshot (m_unsaved).
+    for (; next < snapshot.pages.size(); ++next) {
+        auto& entry = snapshot.pages[next];
         u8 expected = Protected;
         if (__atomic_compare_exchange_n(
-                &entry.state, &expected, Released, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
-        } else {
-            while (__atomic_load_n(&entry.state, __ATOMIC_ACQUIRE) != CowReady)
-                Hal::yield();
-            copy = snapshot.side_buffers + slot * Hal::page_size;
-        }
-        MUST(snapshot.dirty_pages.try_append(DirtyPage {entry.index, copy}));
+                &entry.state, &expected, Released, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            Hal::protect(
+                m_range.base + entry.index * Hal::page_size, Hal::page_size, Hal::Protection::ReadWrite);
     }
     // No fault hook may still look at the snapshot once it is gone.
     __atomic_store_n(&m_in_flight, static_cast<InFlightSnapshot*>(nullptr), __ATOMIC_SEQ_CST);
     while (__atomic_load_n(&m_copy_on_write_handlers, __ATOMIC_SEQ_CST) != 0)
         Hal::yield();
+    return result;
 }
 
 ErrorOr<GenerationInfo> PersistentAddressSpace::take_snapshot()
 {
+    // Normally done by the snapshot thread at start; without one, the first snapshot does it,
+    // still outside the pause and without holding the store from the fault hook.
+    prepare_space();
     InFlightSnapshot snapshot;
     u64 stop_ns = Hal::monotonic_nanoseconds();
     if (m_options.mutators)
@@ -374,27 +359,44 @@ ErrorOr<GenerationInfo> PersistentAddressSpace::take_snapshot()
         return info;
     }
 
-    copy_pages(snapshot);
     lock_store();
-    auto committed = m_store->commit_snapshot(
-        snapshot.dirty_pages.span(), SnapshotOptions {Hal::wall_clock_nanoseconds(), pause_ns});
-    if (!committed.is_error())
-        __atomic_store_n(&m_committed_generation, committed.value().generation, __ATOMIC_RELEASE);
+    auto begun = m_store->begin_snapshot();
+    unlock_store();
+    ErrorOr<GenerationInfo> result = Error(ErrorCode::IoFailure);
+    OwnPtr<PendingSnapshot> pending;
+    if (begun.is_error())
+        result = begun.release_error();
+    else
+        pending = begun.release_value();
+    // Without a pending snapshot this only gives the pages back to the mutators.
+    auto written = write_pages(snapshot, pending.ptr());
+    lock_store();
+    if (pending && !written.is_error()) {
+        result
+            = m_store->commit_snapshot(*pending, SnapshotOptions {Hal::wall_clock_nanoseconds(), pause_ns});
+        if (!result.is_error())
+            __atomic_store_n(&m_committed_generation, result.value().generation, __ATOMIC_RELEASE);
+    } else if (pending) {
+        result = written.release_error();
+    }
+    // An uncommitted snapshot gives its blocks back to the store.
+    pending.clear();
     unlock_store();
     u64 write_ms = (Hal::monotonic_nanoseconds() - resume_ns) / Hal::nanoseconds_per_millisecond;
 
-    if (committed.is_error()) {
+    if (result.is_error()) {
         __atomic_fetch_add(&m_failed_snapshots, 1, __ATOMIC_RELAXED);
         // The store has logged why; say that the world goes on.
-        logln("snapshot failed; the world keeps running on generation {}", committed_generation());
-        return committed.release_error();
+        logln("snapshot failed ({}); the world keeps running on generation {}", result.error(),
+            committed_generation());
+        return result.release_error();
     }
     for (auto& word : m_unsaved)
         word = 0;
     __atomic_fetch_add(&m_snapshots, 1, __ATOMIC_RELAXED);
-    logln("snapshot gen={} pages={} pause_us={} write_ms={}", committed.value().generation,
+    logln("snapshot gen={} pages={} pause_us={} write_ms={}", result.value().generation,
         snapshot.pages.size(), pause_ns / 1000, write_ms);
-    return committed.release_value();
+    return result.release_value();
 }
 
 void PersistentAddressSpace::request_snapshot()
@@ -416,6 +418,10 @@ void PersistentAddressSpace::snapshot_thread_entry(void* argument)
 
 void PersistentAddressSpace::run_snapshot_thread()
 {
+    {
+        Hal::MutexLocker locker(m_snapshot_mutex);
+        prepare_space();
+    }
     u64 next_ns = Hal::monotonic_nanoseconds() + m_options.snapshot_interval_ns;
     while (!__atomic_load_n(&m_stopping, __ATOMIC_ACQUIRE)) {
         (void)m_snapshot_wakeup.wait(next_ns);
@@ -428,6 +434,31 @@ void PersistentAddressSpace::run_snapshot_thread()
         (void)snapshot();
         next_ns = Hal::monotonic_nanoseconds() + m_options.snapshot_interval_ns;
     }
+}
+
+void PersistentAddressSpace::prepare_space()
+{
+    // Called with m_snapshot_mutex held, so no commit runs meanwhile. The page maps are read
+    // while the world runs and faults read pages: the scan only reads (the store allows
+    // that), and only installing its result needs the store to itself.
+    if (m_store->is_space_ready())
+        return;
+    u64 start_ns = Hal::monotonic_nanoseconds();
+    auto scan = m_store->scan_space();
+    if (scan.is_error()) {
+        // The first snapshot scans again and reports the failure if it persists.
+        logln("free space not known yet ({})", scan.error());
+        return;
+    }
+    lock_store();
+    auto adopted = m_store->adopt_space(*scan.value());
+    unlock_store();
+    if (adopted.is_error()) {
+        logln("free space not known yet ({})", adopted.error());
+        return;
+    }
+    logln("page maps checked and free space known in {} ms",
+        (Hal::monotonic_nanoseconds() - start_ns) / Hal::nanoseconds_per_millisecond);
 }
 
 ErrorOr<void> PersistentAddressSpace::start_snapshot_thread()

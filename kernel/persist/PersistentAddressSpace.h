@@ -3,7 +3,8 @@
  * PersistentAddressSpace (PAS) is a range reserved at a fixed virtual address (the same on
  * both ports, so object references are plain pointers) backed by a PersistentStore:
  *   - lazy restore: nothing is read at open; the first touch of a page faults, and the fault
- *     hook maps it and fills it from the newest committed generation (zeros when absent);
+ *     hook reads it from the newest committed generation and maps it filled and clean
+ *     (Hal::map_filled; zeros when absent), blocking the faulting thread for the disk read;
  *   - snapshots: stop the mutator ThreadGroup at a safepoint, collect and write-protect the
  *     dirty pages, resume, then copy each page (copy-on-write when a mutator writes a page
  *     first) and commit through PersistentStore::commit_snapshot;
@@ -14,7 +15,9 @@
  *     auto* root = reinterpret_cast<u64*>(pas->base()); // survives restarts
  *     auto info = TRY(pas->snapshot());
  *
- * Mutator threads must call Hal::safepoint() regularly. One PAS per base address.
+ * Mutator threads must call Hal::safepoint() regularly. One PAS per base address. The PAS
+ * is touched only from threads with interrupts on (never from an interrupt handler): a
+ * first touch blocks for the disk.
  */
 #pragma once
 
@@ -52,7 +55,9 @@ struct AddressSpaceOptions {
     u64 snapshot_interval_ns {default_snapshot_interval_ns};
     // Format a disk that was never formatted (a fresh world) instead of failing.
     FormatIfBlank format_if_blank {FormatIfBlank::Yes};
-    OpenOptions store {};
+    // Deferred: resuming costs the same for any size of world; the snapshot thread reads and
+    // checks the page maps in the background before its first snapshot.
+    OpenOptions store {default_kept_generations, Verification::Deferred, {}};
 };
 
 struct AddressSpaceStatistics {
@@ -100,22 +105,20 @@ private:
     PersistentAddressSpace(NonnullOwnPtr<PersistentStore>, AddressSpaceOptions const&);
 
     static Hal::FaultResolution handle_fault(void* context, FlatPtr address, Hal::FaultAccess);
-    Hal::FaultResolution request_restore(FlatPtr page);
     Hal::FaultResolution restore_page(FlatPtr page);
-    static void pager_thread_entry(void*);
-    void run_pager_thread();
     Hal::FaultResolution copy_on_write(FlatPtr page);
 
     ErrorOr<GenerationInfo> take_snapshot();
     ErrorOr<void> collect_dirty(InFlightSnapshot&);
-    void copy_pages(InFlightSnapshot&);
+    ErrorOr<void> write_pages(InFlightSnapshot&, PendingSnapshot*);
 
+    void prepare_space();
     static void snapshot_thread_entry(void*);
     void run_snapshot_thread();
     ErrorOr<void> start_snapshot_thread();
     void stop_snapshot_thread();
 
-    // Plain spinning: the fault hook may not sleep, and holders are short.
+    // Serializes the store between the fault hook (read_page) and the writer (commit).
     void lock_store() const;
     void unlock_store() const;
 
@@ -124,9 +127,12 @@ private:
     Hal::VirtualRange m_range {};
     bool m_fault_handler_registered {false};
 
-    // A spin lock, because the fault hook may not sleep: it serializes the store between the
-    // fault hook (read_page) and the snapshot writer (commit_snapshot).
-    mutable u8 m_store_lock {0};
+    // Serializes the store between the fault hook (read_page) and the snapshot writer
+    // (commit_snapshot). A sleeping mutex: the fault hook may block (kernel/hal/Memory.h),
+    // and on one processor a spinning high-priority writer would starve a restoring mutator
+    // that holds the store while it waits for the disk.
+    mutable Hal::Mutex m_store_mutex;
+    // The page being restored, under m_store_mutex.
     u8* m_restore_buffer {nullptr};
     u64 m_committed_generation {0};
     // One past the highest page ever mapped: the span dirty tracking has to look at.
@@ -139,18 +145,6 @@ private:
     // Fault hooks inside copy_on_write(): the writer waits for none before dropping a snapshot.
     u32 m_copy_on_write_handlers {0};
     Hal::Mutex m_snapshot_mutex;
-
-    // The pager thread fills restored pages: on hosted, a write from inside the fault hook
-    // would fault again (dirty tracking) and nested faults are not intercepted. The fault hook
-    // hands it one page at a time (m_pager_lock) and spins until it is done.
-    // FIXME: a HAL call that maps a frame holding given bytes, clean, would let the fault hook
-    // fill the page itself; pc will need a fault hook that may sleep for the disk read anyway.
-    Hal::Thread* m_pager_thread {nullptr};
-    Hal::Event m_pager_wakeup;
-    u8 m_pager_lock {0};
-    FlatPtr m_pager_page {0};
-    u8 m_pager_state {0};
-    bool m_pager_stopping {false};
 
     Hal::Thread* m_snapshot_thread {nullptr};
     Hal::Event m_snapshot_wakeup;

@@ -1,5 +1,6 @@
 // hal.memory: the hosted port's memory HAL (kernel/hosted/HostedMemory.cpp): frames,
-// mapping and protection, exact dirty sets, the fault hook resuming the faulting thread
+// mapping and protection, exact dirty sets, map_filled (complete and clean, also from inside
+// the fault hook), the fault hook resuming the faulting thread
 // after a not-present and a write-protect fault, and an unhandled fault still ending in the
 // panic report.
 #include <kernel/hal/Memory.h>
@@ -185,6 +186,66 @@ private slots:
         QCOMPARE(*word_at(read_target), 0u);
         QCOMPARE(log.calls, 2);
         QVERIFY(log.last_access == Hal::FaultAccess::Read);
+        Hal::unregister_fault_handler(range);
+        Hal::release_range(range);
+    }
+
+    void map_filled_is_complete_and_clean()
+    {
+        auto range = reserve(4);
+        u8 content[page_size];
+        for (usize i = 0; i < page_size; ++i)
+            content[i] = static_cast<u8>(i * 7 + 3);
+        QVERIFY(
+            Hal::map_filled(range.base, ReadonlyBytes(content, 100), Hal::Protection::ReadWrite).is_error());
+        QVERIFY(!Hal::map_filled(
+            range.base + page_size, ReadonlyBytes(content, page_size), Hal::Protection::ReadWrite)
+                     .is_error());
+        QVERIFY(memcmp(reinterpret_cast<void const*>(range.base + page_size), content, page_size) == 0);
+        auto state = Hal::query(range.base + page_size);
+        QVERIFY(state.has_value() && !state->dirty && state->protection == Hal::Protection::ReadWrite);
+        u64 bitmap[1];
+        QCOMPARE(Hal::collect_dirty_pages(range.base, 4, bitmap, Hal::ClearDirty::No), 0u);
+        *word_at(range.base + page_size + 8) = 99;
+        QCOMPARE(Hal::collect_dirty_pages(range.base, 4, bitmap, Hal::ClearDirty::Yes), 1u);
+        QCOMPARE(bitmap[0], 2u);
+        // Over a mapped page: replaced, clean again.
+        QVERIFY(!Hal::map_filled(
+            range.base + page_size, ReadonlyBytes(content, page_size), Hal::Protection::ReadWrite)
+                     .is_error());
+        QCOMPARE(*word_at(range.base + page_size + 8), *reinterpret_cast<u64 const*>(content + 8));
+        QCOMPARE(Hal::collect_dirty_pages(range.base, 4, bitmap, Hal::ClearDirty::No), 0u);
+        Hal::release_range(range);
+    }
+
+    void fault_hook_fills_pages_with_map_filled()
+    {
+        // Lazy restore as the persistent address space does it: the hook maps the page filled
+        // (no nested fault from writing a clean page) and the faulting read sees the content.
+        auto range = reserve(8);
+        struct Filler {
+            int volatile calls {0};
+        } filler;
+        auto fill = [](void* context, FlatPtr address, Hal::FaultAccess) {
+            auto& state = *static_cast<Filler*>(context);
+            state.calls = state.calls + 1;
+            u64 words[page_size / sizeof(u64)];
+            FlatPtr page = address & ~(page_size - 1);
+            for (usize i = 0; i < array_size(words); ++i)
+                words[i] = page + i;
+            auto mapped = Hal::map_filled(page, ReadonlyBytes(reinterpret_cast<u8 const*>(words), page_size),
+                Hal::Protection::ReadWrite);
+            return mapped.is_error() ? Hal::FaultResolution::Unhandled : Hal::FaultResolution::Resolved;
+        };
+        QVERIFY(!Hal::register_fault_handler(range, fill, &filler).is_error());
+        FlatPtr page = range.base + 3 * page_size;
+        QCOMPARE(*word_at(page + 10 * sizeof(u64)), page + 10);
+        QCOMPARE(filler.calls, 1);
+        *word_at(page + 16) = 5; // a write to the clean page: dirty tracking, not the hook
+        QCOMPARE(filler.calls, 1);
+        u64 bitmap[1];
+        QCOMPARE(Hal::collect_dirty_pages(range.base, 8, bitmap, Hal::ClearDirty::Yes), 1u);
+        QCOMPARE(bitmap[0], 1ull << 3);
         Hal::unregister_fault_handler(range);
         Hal::release_range(range);
     }

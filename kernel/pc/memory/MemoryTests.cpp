@@ -178,6 +178,23 @@ TestVerdict memory_dirty()
     ok &= check(Hal::collect_dirty_pages(range.base, pages, bitmap, Hal::ClearDirty::Yes) == 2
             && bitmap[0] == 1ull << 7 && bitmap[1] == 1ull << 6,
         "exactly two pages after a full clear"sv);
+
+    // map_filled: the page replaces the mapped one, holds the bytes and is clean.
+    static u8 s_content[page_size];
+    for (usize i = 0; i < page_size; ++i)
+        s_content[i] = static_cast<u8>(i * 7 + 3);
+    FlatPtr filled = range.base + 50 * page_size;
+    ok &= check(
+        !Hal::map_filled(filled, ReadonlyBytes(s_content, page_size), Hal::Protection::ReadWrite).is_error(),
+        "map_filled"sv);
+    ok &= check(__builtin_memcmp(reinterpret_cast<void const*>(filled), s_content, page_size) == 0,
+        "map_filled: the page holds the bytes"sv);
+    ok &= check(Hal::collect_dirty_pages(range.base, pages, bitmap, Hal::ClearDirty::No) == 0,
+        "map_filled: the page is clean"sv);
+    *word_at(filled + 8) = 50;
+    ok &= check(Hal::collect_dirty_pages(range.base, pages, bitmap, Hal::ClearDirty::Yes) == 1
+            && bitmap[0] == 1ull << 50 && bitmap[1] == 0,
+        "map_filled: a write makes it dirty"sv);
     Hal::release_range(range);
     return ok ? TestVerdict::Pass : TestVerdict::Fail;
 }

@@ -4,7 +4,8 @@
  *
  *     memory_frames          allocate many frames: distinct, counted, freed, reused
  *     memory_mapping         reserve, map zeroed and given frames, alias, protect, query, unmap
- *     memory_dirty           dirty bits: exactly the written pages, cleared, then one page
+ *     memory_dirty           dirty bits: exactly the written pages, cleared, then one page;
+ *                            a map_filled page holds its bytes and is clean
  *     memory_heap            the heap grows past the old 8 MiB arena and fails cleanly
  *     fault_hook             not-present and write-protect faults in a hooked range reach
  *                            the hook, which maps/unprotects and the thread resumes

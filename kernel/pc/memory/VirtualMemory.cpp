@@ -15,6 +15,7 @@
 #include <kernel/pc/cpu/Io.h>
 #include <kernel/pc/memory/FrameAllocator.h>
 #include <kernel/pc/memory/VirtualMemory.h>
+#include <kernel/pc/threads/Scheduler.h>
 
 namespace Kernel::VirtualMemory {
 
@@ -44,6 +45,7 @@ namespace {
     constexpr u64 page_fault_vector = 14;
     constexpr u64 fault_error_write = 1 << 1;
     constexpr u64 fault_error_instruction_fetch = 1 << 4;
+    constexpr u64 rflags_interrupt_enable = 1 << 9;
 
     struct Reservation {
         FlatPtr base;
@@ -59,7 +61,6 @@ namespace {
     };
     constexpr usize max_fault_hooks = 8;
     FaultHook s_fault_hooks[max_fault_hooks];
-    bool s_in_fault_handler;
     bool s_no_execute_supported;
 
     constexpr u64 align_up(u64 value, u64 to) { return (value + to - 1) & ~(to - 1); }
@@ -175,24 +176,42 @@ void initialize(BootInformation const& boot)
 
 bool handle_page_fault(InterruptFrame const& frame)
 {
-    if (frame.vector != page_fault_vector || s_in_fault_handler)
+    if (frame.vector != page_fault_vector)
         return false;
+    // Read before interrupts may come back on: another thread's fault would overwrite CR2.
     FlatPtr address = Cpu::read_cr2();
+    auto* thread = Scheduler::current();
+    // A fault inside a handler (on this thread) goes straight to the panic report.
+    if (thread->m_in_fault_handler)
+        return false;
+    Hal::FaultHandler handler = nullptr;
+    void* context = nullptr;
     for (auto const& hook : s_fault_hooks) {
-        if (!hook.handler || !hook.range.contains(address))
-            continue;
-        auto access = Hal::FaultAccess::Read;
-        if (frame.error_code & fault_error_instruction_fetch)
-            access = Hal::FaultAccess::Execute;
-        else if (frame.error_code & fault_error_write)
-            access = Hal::FaultAccess::Write;
-        // A fault inside the handler itself goes straight to the panic report.
-        s_in_fault_handler = true;
-        auto resolution = hook.handler(hook.context, address, access);
-        s_in_fault_handler = false;
-        return resolution == Hal::FaultResolution::Resolved;
+        if (hook.handler && hook.range.contains(address)) {
+            handler = hook.handler;
+            context = hook.context;
+            break;
+        }
     }
-    return false;
+    if (!handler)
+        return false;
+    auto access = Hal::FaultAccess::Read;
+    if (frame.error_code & fault_error_instruction_fetch)
+        access = Hal::FaultAccess::Execute;
+    else if (frame.error_code & fault_error_write)
+        access = Hal::FaultAccess::Write;
+
+    // A thread that faulted with interrupts on may block in the handler (a disk read, a
+    // mutex) like anywhere else in its code: the fault runs on its own stack, so another
+    // thread can run meanwhile. Interrupt handlers (interrupts off) never get that.
+    bool may_block = (frame.rflags & rflags_interrupt_enable) && !Interrupts::in_interrupt_handler();
+    thread->m_in_fault_handler = true;
+    if (may_block)
+        Interrupts::enable();
+    auto resolution = handler(context, address, access);
+    Interrupts::disable();
+    thread->m_in_fault_handler = false;
+    return resolution == Hal::FaultResolution::Resolved;
 }
 
 } // namespace Kernel::VirtualMemory
@@ -274,6 +293,26 @@ ErrorOr<void> map_zeroed(FlatPtr address, usize bytes, Protection protection, Ex
         release_entry(entry, address + offset);
         *entry = leaf_value(frame.value(), protection, executable) | entry_owned;
     }
+    return {};
+}
+
+ErrorOr<void> map_filled(FlatPtr address, ReadonlyBytes content, Protection protection, Executable executable)
+{
+    if (!is_page_aligned(address) || content.size() != page_size || !is_reserved(address, page_size))
+        return Error(ErrorCode::InvalidArgument);
+    auto frame = TRY(allocate_frame());
+    // Filled through the identity map before the entry exists: no thread can see it half
+    // written, and the page's dirty bit stays clear.
+    __builtin_memcpy(Kernel::FrameAllocator::frame_contents(frame), content.data(), page_size);
+    InterruptsDisabled guard;
+    bool out_of_memory = false;
+    u64* entry = leaf_entry(address, true, &out_of_memory);
+    if (!entry) {
+        free_frame(frame);
+        return Error(ErrorCode::OutOfMemory);
+    }
+    release_entry(entry, address);
+    *entry = leaf_value(frame, protection, executable) | entry_owned;
     return {};
 }
 

@@ -25,8 +25,9 @@ constexpr usize kernel_heap_window = 64ull * 1024 * 1024 * 1024;
 // before anything allocates.
 void initialize(BootInformation const&);
 
-// Called for every #PF before the panic report: true when a registered fault handler
-// resolved it, so the faulting instruction can be retried.
+// Called for every #PF before the panic report (interrupts off): true when a registered
+// fault handler resolved it, so the faulting instruction can be retried. The handler runs
+// with interrupts on when the faulting code had them on, so it may block.
 bool handle_page_fault(InterruptFrame const&);
 
 } // namespace Kernel::VirtualMemory

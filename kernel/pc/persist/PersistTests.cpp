@@ -1,9 +1,11 @@
 /*
- * kernel/pc/persist/PersistTests.cpp: test=persist_store. Runs Persist::PersistentStore on
- * the machine's virtio disk: format (K = 4), three snapshots, then a second store opened on
- * the same disk must boot generation 3 and read back every page of generations 1 and 3
- * byte for byte. The disk is left as written so that tests/system/PersistTest.cpp can open it
- * on the host with phantom-disk (the same reader, another port):
+ * kernel/pc/persist/PersistTests.cpp: test=ledger (the shared scenario of
+ * tests/scenarios/LedgerScenario.h on the virtio disk) and test=persist_store. The latter
+ * runs Persist::PersistentStore on the machine's virtio disk: format (K = 4), three
+ * snapshots, then a second store opened on the same disk must boot generation 3 and read
+ * back every page of generations 1 and 3 byte for byte. The disk is left as written so that
+ * tests/system/PersistTest.cpp can open it on the host with phantom-disk (the same reader,
+ * another port):
  *   generation 1: pages 0..7 and 600000 (version 1)
  *   generation 2: pages 2 and 5 changed (version 2), page 9 added (version 2)
  *   generation 3: page 0 removed
@@ -11,8 +13,10 @@
 #include <base/Log.h>
 #include <kernel/hal/Block.h>
 #include <kernel/hal/Time.h>
+#include <kernel/pc/devices/Devices.h>
 #include <kernel/pc/persist/PersistTests.h>
 #include <kernel/persist/PersistentStore.h>
+#include <tests/scenarios/LedgerScenario.h>
 
 namespace Kernel::Tests {
 
@@ -124,6 +128,28 @@ TestVerdict persist_store()
         return TestVerdict::Fail;
     }
     logln("test: persist_store: 3 generations committed, reopened and read back");
+    return TestVerdict::Pass;
+}
+
+TestVerdict ledger()
+{
+    auto device = Hal::system_block_device();
+    if (device.is_error()) {
+        logln("ledger: needs a virtio-blk disk: {}", device.error());
+        return TestVerdict::Fail;
+    }
+    // The same words as phantom-hosted's arguments.
+    Scenarios::LedgerOptions options;
+    if (auto text = device_parameter("snapshot_ms"sv); text.has_value() && text->to_uint<u64>().has_value())
+        options.snapshot_interval_ms = *text->to_uint<u64>();
+    if (auto text = device_parameter("ledger_stop"sv); text.has_value() && text->to_uint<u64>().has_value())
+        options.stop_after = *text->to_uint<u64>();
+    auto writer = device_parameter("ledger_writer"sv);
+    options.background_writer = writer.has_value() && *writer == "1"sv;
+    if (auto result = Scenarios::run_ledger(*device.value(), options); result.is_error()) {
+        logln("ledger: {}", result.error());
+        return TestVerdict::Fail;
+    }
     return TestVerdict::Pass;
 }
 

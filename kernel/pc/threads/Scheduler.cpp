@@ -149,7 +149,9 @@ namespace {
 
     void enter_parked(Thread& thread)
     {
-        if (!thread.m_group)
+        // A thread waiting inside a fault handler is in the middle of its code, not at a
+        // safepoint: the stop waits until it gets to one.
+        if (!thread.m_group || thread.m_in_fault_handler)
             return;
         ++thread.m_group->parked;
         notify_stopper_if_all_parked(*thread.m_group);
@@ -158,7 +160,7 @@ namespace {
     void leave_parked(Thread& thread)
     {
         auto* group = thread.m_group;
-        if (!group)
+        if (!group || thread.m_in_fault_handler)
             return;
         while (group->stop_requested && group->stopper != &thread)
             block_unparked(group->resume_queue, Hal::no_deadline);
