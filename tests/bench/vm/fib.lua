@@ -1,0 +1,8 @@
+-- fib(32), naive recursion: calls, integer compare and arithmetic.
+local function fib(n)
+    if n < 2 then
+        return n
+    end
+    return fib(n - 1) + fib(n - 2)
+end
+print(fib(32))

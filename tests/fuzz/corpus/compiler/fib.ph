@@ -1,0 +1,8 @@
+// fib(32), naive recursion: calls, integer compare and arithmetic.
+fun fib(n) {
+    if (n < 2) {
+        return n
+    }
+    return fib(n - 1) + fib(n - 2)
+}
+print(fib(32))
