@@ -1,7 +1,8 @@
 /*
- * hosted.ledger_crash: "a power cut is only a pause". phantom-hosted runs test=ledger (a
- * ledger of transfers with a constant sum plus a monotonic counter, in the persistent address
- * space, snapshotted every 20 ms and every 512 transfers) on a disk file; this test SIGKILLs
+ * hosted.ledger_crash: "a power cut is only a pause". phantom-hosted runs test=ledger (the
+ * scenario shared with the kernel, tests/scenarios/LedgerScenario.h: a ledger of transfers
+ * with a constant sum plus a monotonic counter, in the persistent address space, snapshotted
+ * every 20 ms and every 512 transfers) on a disk file; this test SIGKILLs
  * it at a random moment, 200 times. Every restart must find the invariant intact and a
  * counter no lower than the last snapshot the child reported as committed.
  */
