@@ -61,9 +61,7 @@ MachineConfiguration machine_with(QString const& command_line, QStringList const
 std::optional<double> virtio_block_write(
     QString const& image, QString const& cache, int mebibytes, QString& note)
 {
-    QStringList devices {QStringLiteral("-drive"),
-        QStringLiteral("file=%1,format=raw,if=none,id=disk0,cache=%2").arg(image, cache),
-        QStringLiteral("-device"), QStringLiteral("virtio-blk-pci,drive=disk0")};
+    QStringList devices = virtio_disk_arguments(image, QStringLiteral("cache=%1").arg(cache));
     QemuMachine machine(
         machine_with(QStringLiteral("test=bench_block_write bench_mib=%1").arg(mebibytes), devices));
     if (!machine.start()) {

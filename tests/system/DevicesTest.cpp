@@ -114,14 +114,8 @@ private slots:
         QTemporaryDir directory;
         QVERIFY(directory.isValid());
         QString image = directory.filePath(QStringLiteral("disk.img"));
-        {
-            QFile file(image);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            QVERIFY(file.resize(qint64(disk_blocks * block_size)));
-        }
-        QStringList devices {QStringLiteral("-drive"),
-            QStringLiteral("file=%1,format=raw,if=none,id=disk0").arg(image), QStringLiteral("-device"),
-            QStringLiteral("virtio-blk-pci,drive=disk0")};
+        QVERIFY(create_disk_image(image, qint64(disk_blocks * block_size)));
+        QStringList devices = virtio_disk_arguments(image);
 
         {
             QemuMachine machine(machine_with(QStringLiteral("block_write"), devices));

@@ -10,7 +10,6 @@
 
 #include <tests/common/ProcessRun.h>
 
-#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -37,9 +36,7 @@ MachineConfiguration ledger_machine(QString const& image)
     configuration.kernel_path = kernel_path(KernelImage::Product);
     configuration.command_line
         = QStringLiteral("test=ledger snapshot_ms=20 ledger_writer=1 ledger_stop=%1").arg(transfers_per_run);
-    configuration.extra_arguments
-        = {QStringLiteral("-drive"), QStringLiteral("file=%1,format=raw,if=none,id=disk0").arg(image),
-            QStringLiteral("-device"), QStringLiteral("virtio-blk-pci,drive=disk0")};
+    configuration.extra_arguments = virtio_disk_arguments(image);
     return configuration;
 }
 
@@ -107,11 +104,7 @@ private slots:
         QTemporaryDir directory;
         QVERIFY(directory.isValid());
         QString image = directory.filePath(QStringLiteral("world.img"));
-        {
-            QFile file(image);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            QVERIFY(file.resize(disk_bytes));
-        }
+        QVERIFY(create_disk_image(image, disk_bytes));
 
         quint64 generation = 0;
         run_in_qemu(image, true, 0, generation);

@@ -7,7 +7,6 @@
 
 #include <tests/common/ProcessRun.h>
 
-#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -36,19 +35,13 @@ private slots:
         QTemporaryDir directory;
         QVERIFY(directory.isValid());
         QString image = directory.filePath(QStringLiteral("world.img"));
-        {
-            QFile file(image);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            QVERIFY(file.resize(disk_bytes));
-        }
+        QVERIFY(create_disk_image(image, disk_bytes));
         {
             MachineConfiguration configuration;
             configuration.kernel_path = kernel_path(KernelImage::Product);
             configuration.command_line = QStringLiteral("test=persist_store");
             configuration.memory_mib = 512;
-            configuration.extra_arguments
-                = {QStringLiteral("-drive"), QStringLiteral("file=%1,format=raw,if=none,id=disk0").arg(image),
-                    QStringLiteral("-device"), QStringLiteral("virtio-blk-pci,drive=disk0")};
+            configuration.extra_arguments = virtio_disk_arguments(image);
             QemuMachine machine(configuration);
             MACHINE_VERIFY(machine, machine.start());
             MACHINE_VERIFY(machine, machine.expect_verdict(VerdictKind::Pass, 240s));

@@ -11,7 +11,6 @@
 
 #include <tests/common/ProcessRun.h>
 
-#include <QFile>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -36,9 +35,7 @@ MachineConfiguration ledger_machine(QString const& image, QString const& extra_w
     MachineConfiguration configuration;
     configuration.kernel_path = kernel_path(KernelImage::Product);
     configuration.command_line = QStringLiteral("test=ledger snapshot_ms=20 %1").arg(extra_words).trimmed();
-    configuration.extra_arguments
-        = {QStringLiteral("-drive"), QStringLiteral("file=%1,format=raw,if=none,id=disk0").arg(image),
-            QStringLiteral("-device"), QStringLiteral("virtio-blk-pci,drive=disk0")};
+    configuration.extra_arguments = virtio_disk_arguments(image);
     return configuration;
 }
 
@@ -109,11 +106,7 @@ private slots:
         QTemporaryDir directory;
         QVERIFY(directory.isValid());
         QString image = directory.filePath(QStringLiteral("world.img"));
-        {
-            QFile file(image);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            QVERIFY(file.resize(disk_bytes));
-        }
+        QVERIFY(create_disk_image(image, disk_bytes));
         auto* random = QRandomGenerator::global();
         int const cycles = cycle_count();
         int quits = 0;

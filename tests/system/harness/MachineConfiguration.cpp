@@ -1,4 +1,5 @@
-// MachineConfiguration: readable names for failure messages and benchmark tables.
+// MachineConfiguration: readable names for failure messages and benchmark tables, and the
+// disk a machine boots with.
 #include <tests/system/harness/MachineConfiguration.h>
 
 namespace SystemTest {
@@ -25,6 +26,21 @@ QString firmware_name(Firmware firmware)
         return QStringLiteral("qboot");
     }
     return QStringLiteral("unknown");
+}
+
+QStringList virtio_disk_arguments(QString const& image, QString const& drive_options)
+{
+    QString drive = QStringLiteral("file=%1,format=raw,if=none,id=disk0").arg(image);
+    if (!drive_options.isEmpty())
+        drive += QLatin1Char(',') + drive_options;
+    return {QStringLiteral("-drive"), drive, QStringLiteral("-device"),
+        QStringLiteral("virtio-blk-pci,drive=disk0")};
+}
+
+bool create_disk_image(QString const& path, qint64 bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.resize(bytes);
 }
 
 } // namespace SystemTest

@@ -5,6 +5,7 @@
 // command_line ("test=NAME"), then hand the configuration to QemuMachine.
 #pragma once
 
+#include <QFile>
 #include <QSize>
 #include <QString>
 #include <QStringList>
@@ -48,5 +49,12 @@ struct MachineConfiguration {
 
 QString accelerator_name(Accelerator);
 QString firmware_name(Firmware);
+
+// The QEMU arguments that attach `image` (a raw file) as the machine's virtio-blk disk;
+// `drive_options` are added to -drive (e.g. "cache=none").
+QStringList virtio_disk_arguments(QString const& image, QString const& drive_options = {});
+
+// Creates (or truncates) a sparse raw disk image of `bytes` at `path`; false when it cannot.
+[[nodiscard]] bool create_disk_image(QString const& path, qint64 bytes);
 
 } // namespace SystemTest
