@@ -2,6 +2,8 @@
 // disk a machine boots with.
 #include <tests/system/harness/MachineConfiguration.h>
 
+#include <QFile>
+
 namespace SystemTest {
 
 QString accelerator_name(Accelerator accelerator)

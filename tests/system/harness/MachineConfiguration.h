@@ -5,7 +5,6 @@
 // command_line ("test=NAME"), then hand the configuration to QemuMachine.
 #pragma once
 
-#include <QFile>
 #include <QSize>
 #include <QString>
 #include <QStringList>
