@@ -4,6 +4,7 @@
  * length: every one is checked against the bytes that remain before anything is allocated.
  */
 #include <base/Crc32c.h>
+#include <base/Traits.h>
 #include <vm/ClassImage.h>
 #include <vm/Verifier.h>
 
@@ -399,16 +400,67 @@ ErrorOr<ProgramImage> parse_program(ReadonlyBytes bytes, String* message)
 
 // MethodBuilder
 
+static u32 constant_hash(Constant const& constant)
+{
+    u64 value = 0;
+    switch (constant.kind) {
+    case ConstantKind::Integer:
+        value = static_cast<u64>(constant.integer);
+        break;
+    case ConstantKind::Float:
+        value = double_bits(constant.floating);
+        break;
+    case ConstantKind::String:
+    case ConstantKind::Name:
+    case ConstantKind::ClassName:
+        value = Base::hash_string(constant.text.view());
+        break;
+    case ConstantKind::Function:
+        value = constant.function_index;
+        break;
+    }
+    return Base::hash_u64(value * 8 + static_cast<u64>(constant.kind));
+}
+
+void MethodBuilder::index_constant(u32 hash, u16 index)
+{
+    usize mask = m_constant_index.size() - 1;
+    for (usize bucket = hash & mask;; bucket = (bucket + 1) & mask) {
+        if (m_constant_index[bucket] == 0) {
+            m_constant_index[bucket] = static_cast<u32>(index) + 1;
+            return;
+        }
+    }
+}
+
 ErrorOr<u16> MethodBuilder::add_constant(Constant&& constant)
 {
-    for (usize i = 0; i < m_constants.size(); ++i) {
-        if (m_constants[i] == constant)
-            return static_cast<u16>(i);
+    u32 hash = constant_hash(constant);
+    if (!m_constant_index.is_empty()) {
+        usize mask = m_constant_index.size() - 1;
+        for (usize bucket = hash & mask; m_constant_index[bucket] != 0; bucket = (bucket + 1) & mask) {
+            u32 index = m_constant_index[bucket] - 1;
+            if (m_constants[index] == constant)
+                return static_cast<u16>(index);
+        }
     }
     if (m_constants.size() >= 0xffff)
         return Error::with_message(ErrorCode::Overflow, "a method may have at most 65535 constants"sv);
     TRY(m_constants.try_append(move(constant)));
-    return static_cast<u16>(m_constants.size() - 1);
+    auto index = static_cast<u16>(m_constants.size() - 1);
+    if (m_constants.size() * 2 > m_constant_index.size()) {
+        // Grow (or create) the index and re-insert everything.
+        usize buckets = m_constant_index.is_empty() ? 16 : m_constant_index.size() * 2;
+        m_constant_index.clear();
+        TRY(m_constant_index.try_ensure_capacity(buckets));
+        for (usize i = 0; i < buckets; ++i)
+            TRY(m_constant_index.try_append(0));
+        for (usize i = 0; i < m_constants.size(); ++i)
+            index_constant(constant_hash(m_constants[i]), static_cast<u16>(i));
+        return index;
+    }
+    index_constant(hash, index);
+    return index;
 }
 
 ErrorOr<u16> MethodBuilder::add_integer(i64 value)

@@ -179,12 +179,17 @@ public:
 
 private:
     ErrorOr<u16> add_constant(Constant&&);
+    void index_constant(u32 hash, u16 index);
     ErrorOr<void> emit_byte(u8);
     ErrorOr<void> emit_u16(u16);
     ErrorOr<void> emit_i32(i32);
 
     Vector<u8> m_code;
     Vector<Constant> m_constants;
+    // Open-addressing index over m_constants (constant index + 1 per bucket, 0 = empty; the
+    // size is a power of two kept at least twice the constant count), so that deduplicating
+    // stays constant-time for methods with tens of thousands of constants.
+    Vector<u32> m_constant_index;
     Vector<LineEntry> m_lines;
     Vector<HandlerEntry> m_handlers;
     Vector<CaptureDescriptor> m_captures;

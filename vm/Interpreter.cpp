@@ -48,6 +48,7 @@ ErrorOr<void> VirtualMachine::run_thread(Value thread_value)
     Value call_closure;
     i64 call_flags = 0;
     NativeResult native_result;
+    Value return_value;
 
     LOAD_FRAME();
     u8* ip = code + thread->slots()[ThreadSlot::pc].as_integer();
@@ -340,10 +341,19 @@ op_Negate : {
     COMPARISON(LessEqual, less_equal, <=)
     COMPARISON(Greater, greater, >)
     COMPARISON(GreaterEqual, greater_equal, >=)
+    TEST_COMPARISON(TestLess, Less, <)
+    TEST_COMPARISON(TestLessEqual, LessEqual, <=)
+    TEST_COMPARISON(TestGreater, Greater, >)
+    TEST_COMPARISON(TestGreaterEqual, GreaterEqual, >=)
+    TEST_EQUALITY(TestEqual, false)
+    TEST_EQUALITY(TestNotEqual, true)
+    IMMEDIATE_ARITHMETIC(AddInt, __builtin_add_overflow, +, add)
+    IMMEDIATE_ARITHMETIC(SubtractInt, __builtin_sub_overflow, -, subtract)
 
 op_Equal:
 op_NotEqual : {
-    bool negate = static_cast<Opcode>(*ip) == Opcode::NotEqual;
+    bool negate
+        = static_cast<Opcode>(*ip) == Opcode::NotEqual || static_cast<Opcode>(*ip) == Opcode::TestNotEqual;
     int verdict = quick_equality(*this, sp[-2], sp[-1]);
     if (verdict < 0) {
         // A class's own == decides; != is its negation.
@@ -552,13 +562,26 @@ op_Call : {
     goto do_send;
 }
 
+op_ReturnNil:
+    return_value = Value::nil();
+    goto do_return;
 op_Return:
-op_ReturnNil : {
-    Value result = static_cast<Opcode>(*ip) == Opcode::Return ? sp[-1] : Value::nil();
+    return_value = sp[-1];
+do_return : {
+    Value result = return_value;
     i64 caller = frame[FrameSlot::caller_frame].as_integer();
     i64 flags = frame[FrameSlot::flags].as_integer();
     u32 caller_pc = static_cast<u32>(frame[FrameSlot::caller_pc].as_integer());
     Value* result_slot = locals;
+    if (flags == FrameFlags::none && caller >= 0) [[likely]] {
+        // A plain call returning into bytecode: no flags to apply.
+        frame = base + caller;
+        LOAD_FRAME();
+        ip = code + caller_pc;
+        sp = result_slot;
+        *sp++ = result;
+        DISPATCH();
+    }
     if (flags & FrameFlags::constructor)
         result = locals[0];
     else if (flags & FrameFlags::negate_result)
@@ -611,68 +634,8 @@ op_MakeClosure:
     TRY(push_closure(*this, constants[read_u16(ip + 1)], locals, frame, sp));
     ++sp;
     NEXT(MakeClosure);
-op_GetIndex : {
-    Value object = sp[-2], index = sp[-1];
-    if (object.is_object()) {
-        auto* header = object.as_object();
-        if (header->kind == ObjectKind::Array && index.is_integer()) {
-            i64 i = index.as_integer();
-            u32 length = array_length(object);
-            if (i < 0)
-                i += length;
-            if (i < 0 || i >= length)
-                THROW_ERROR(IndexError, "index {} out of range for an array of length {}", index.as_integer(),
-                    length);
-            sp[-2] = array_elements(object)[i];
-            --sp;
-            NEXT(GetIndex);
-        }
-        if (header->kind == ObjectKind::Map) {
-            {
-                auto found = map_get(object, index);
-                sp[-2] = found.has_value() ? found.value() : Value::nil();
-            }
-            --sp;
-            NEXT(GetIndex);
-        }
-    }
-    send_selector = m_selectors.get_index;
-    send_argc = 1;
-    send_cache = -1;
-    return_ip = ip + instruction_size(Opcode::GetIndex);
-    call_flags = FrameFlags::none;
-    goto do_send;
-}
-op_SetIndex : {
-    Value object = sp[-3], index = sp[-2];
-    if (object.is_object()) {
-        auto* header = object.as_object();
-        if (header->kind == ObjectKind::Array && index.is_integer()) {
-            i64 i = index.as_integer();
-            u32 length = array_length(object);
-            if (i < 0)
-                i += length;
-            if (i < 0 || i >= length)
-                THROW_ERROR(IndexError, "index {} out of range for an array of length {}", index.as_integer(),
-                    length);
-            array_set(*this, object, static_cast<u32>(i), sp[-1]);
-            sp -= 3;
-            NEXT(SetIndex);
-        }
-        if (header->kind == ObjectKind::Map) {
-            SAVE_REGISTERS(ip);
-            TRY(map_set(*this, object, index, sp[-1]));
-            sp -= 3;
-            NEXT(SetIndex);
-        }
-    }
-    send_selector = m_selectors.set_index;
-    send_argc = 2;
-    send_cache = -1;
-    return_ip = ip + instruction_size(Opcode::SetIndex);
-    call_flags = FrameFlags::discard_result;
-    goto do_send;
-}
+    GET_INDEX_INSTRUCTION()
+    SET_INDEX_INSTRUCTION()
 op_Throw:
     exception = sp[-1];
     throw_pc = static_cast<u32>(ip - code);

@@ -307,3 +307,133 @@ ErrorOr<void> push_closure(VirtualMachine&, Value function, Value* locals, Value
         }                                                                                                    \
         NEXT(opcode);                                                                                        \
     }
+
+// Indexing: arrays by integer and maps inline, anything else through a get/set send.
+#define GET_INDEX_INSTRUCTION()                                                                              \
+    op_GetIndex : {                                                                                          \
+        Value object = sp[-2], index = sp[-1];                                                               \
+        if (object.is_object()) {                                                                            \
+            auto* header = object.as_object();                                                               \
+            if (header->kind == ObjectKind::Array && index.is_integer()) {                                   \
+                i64 i = index.as_integer();                                                                  \
+                u32 length = array_length(object);                                                           \
+                if (i < 0)                                                                                   \
+                    i += length;                                                                             \
+                if (i < 0 || i >= length)                                                                    \
+                    THROW_ERROR(IndexError, "index {} out of range for an array of length {}",               \
+                        index.as_integer(), length);                                                         \
+                sp[-2] = array_elements(object)[i];                                                          \
+                --sp;                                                                                        \
+                NEXT(GetIndex);                                                                              \
+            }                                                                                                \
+            if (header->kind == ObjectKind::Map) {                                                           \
+                {                                                                                            \
+                    auto found = map_get(object, index);                                                     \
+                    sp[-2] = found.has_value() ? found.value() : Value::nil();                               \
+                }                                                                                            \
+                --sp;                                                                                        \
+                NEXT(GetIndex);                                                                              \
+            }                                                                                                \
+        }                                                                                                    \
+        send_selector = m_selectors.get_index;                                                               \
+        send_argc = 1;                                                                                       \
+        send_cache = -1;                                                                                     \
+        return_ip = ip + instruction_size(Opcode::GetIndex);                                                 \
+        call_flags = FrameFlags::none;                                                                       \
+        goto do_send;                                                                                        \
+    }
+
+#define SET_INDEX_INSTRUCTION()                                                                              \
+    op_SetIndex : {                                                                                          \
+        Value object = sp[-3], index = sp[-2];                                                               \
+        if (object.is_object()) {                                                                            \
+            auto* header = object.as_object();                                                               \
+            if (header->kind == ObjectKind::Array && index.is_integer()) {                                   \
+                i64 i = index.as_integer();                                                                  \
+                u32 length = array_length(object);                                                           \
+                if (i < 0)                                                                                   \
+                    i += length;                                                                             \
+                if (i < 0 || i >= length)                                                                    \
+                    THROW_ERROR(IndexError, "index {} out of range for an array of length {}",               \
+                        index.as_integer(), length);                                                         \
+                array_set(*this, object, static_cast<u32>(i), sp[-1]);                                       \
+                sp -= 3;                                                                                     \
+                NEXT(SetIndex);                                                                              \
+            }                                                                                                \
+            if (header->kind == ObjectKind::Map) {                                                           \
+                SAVE_REGISTERS(ip);                                                                          \
+                TRY(map_set(*this, object, index, sp[-1]));                                                  \
+                sp -= 3;                                                                                     \
+                NEXT(SetIndex);                                                                              \
+            }                                                                                                \
+        }                                                                                                    \
+        send_selector = m_selectors.set_index;                                                               \
+        send_argc = 2;                                                                                       \
+        send_cache = -1;                                                                                     \
+        return_ip = ip + instruction_size(Opcode::SetIndex);                                                 \
+        call_flags = FrameFlags::discard_result;                                                             \
+        goto do_send;                                                                                        \
+    }
+
+// Runs the jump_if_false/jump_if_true that follows a test_* (the verifier guarantees one is
+// there) on `result`; the test's operands are already popped. A backward jump is a safepoint.
+#define TEST_BRANCH(result)                                                                                  \
+    do {                                                                                                     \
+        if ((result) == (ip[1] == static_cast<u8>(Opcode::JumpIfTrue))) {                                    \
+            i32 offset_ = read_i32(ip + 2);                                                                  \
+            ip += static_cast<i64>(offset_) + 1 + instruction_size(Opcode::JumpIfTrue);                      \
+            if (offset_ < 0)                                                                                 \
+                SAFEPOINT(ip);                                                                               \
+            DISPATCH();                                                                                      \
+        }                                                                                                    \
+        ip += 1 + instruction_size(Opcode::JumpIfTrue);                                                      \
+        DISPATCH();                                                                                          \
+    } while (0)
+
+// test_<comparison>: two integers compare and branch here; anything else runs the plain
+// comparison instruction's body (same size, so it continues at the jump, which then pops).
+#define TEST_COMPARISON(opcode, general, op)                                                                 \
+    op_##opcode:                                                                                             \
+    {                                                                                                        \
+        Value left = sp[-2], right = sp[-1];                                                                 \
+        if (left.is_integer() && right.is_integer()) [[likely]] {                                            \
+            sp -= 2;                                                                                         \
+            TEST_BRANCH(static_cast<i64>(left.bits()) op static_cast<i64>(right.bits()));                    \
+        }                                                                                                    \
+        goto op_##general;                                                                                   \
+    }
+
+#define TEST_EQUALITY(opcode, negate)                                                                        \
+    op_##opcode:                                                                                             \
+    {                                                                                                        \
+        int verdict = quick_equality(*this, sp[-2], sp[-1]);                                                 \
+        if (verdict >= 0) [[likely]] {                                                                       \
+            sp -= 2;                                                                                         \
+            TEST_BRANCH((verdict == 1) != (negate));                                                         \
+        }                                                                                                    \
+        goto op_Equal;                                                                                       \
+    }
+
+// add_int/subtract_int: the integer fast path works on the tagged bits ((2a+1) + 2b); anything
+// else pushes the immediate (the verifier reserved the slot) and goes the way add/subtract do.
+#define IMMEDIATE_ARITHMETIC(opcode, overflow_builtin, op, selector_member)                                  \
+    op_##opcode:                                                                                             \
+    {                                                                                                        \
+        Value left = sp[-1];                                                                                 \
+        i64 immediate = read_i16(ip + 1);                                                                    \
+        if (left.is_integer()) [[likely]] {                                                                  \
+            i64 result;                                                                                      \
+            if (overflow_builtin(static_cast<i64>(left.bits()), immediate * 2, &result))                     \
+                THROW_ERROR(                                                                                 \
+                    ArithmeticError, "integer overflow in {} " #op " {}", left.as_integer(), immediate);     \
+            sp[-1] = Value::from_bits(static_cast<u64>(result));                                             \
+            NEXT(opcode);                                                                                    \
+        }                                                                                                    \
+        *sp++ = Value::integer(immediate);                                                                   \
+        FLOAT_OPERANDS(a, b, numeric);                                                                       \
+        if (numeric) {                                                                                       \
+            PUSH_FLOAT_RESULT(a op b);                                                                       \
+            NEXT(opcode);                                                                                    \
+        }                                                                                                    \
+        BINARY_SEND(selector_member, opcode);                                                                \
+    }

@@ -133,7 +133,20 @@ enum class StackEffect : u8 {
     O(GetIndex,       "get_index",       None,      Fixed,           2, 1)                            \
     O(SetIndex,       "set_index",       None,      Fixed,           3, 0)                            \
     /* Exceptions (handlers are table-driven; see MethodImage::handlers) */                           \
-    O(Throw,          "throw",           None,      Fixed,           1, 0)
+    O(Throw,          "throw",           None,      Fixed,           1, 0)                            \
+    /* Fused forms of common shapes, emitted by the compiler (appended so that the numbers of */     \
+    /* the instructions above never change). add_int/subtract_int: x + i16, x - i16. test_*: */      \
+    /* a comparison whose result only feeds the jump_if_false/jump_if_true right after it */         \
+    /* (the verifier requires one there); integers compare and jump in one step, anything else */    \
+    /* runs as the plain comparison followed by that jump. */                                       \
+    O(AddInt,         "add_int",         Immediate, Fixed,           1, 1)                            \
+    O(SubtractInt,    "subtract_int",    Immediate, Fixed,           1, 1)                            \
+    O(TestEqual,      "test_equal",      None,      Fixed,           2, 1)                            \
+    O(TestNotEqual,   "test_not_equal",  None,      Fixed,           2, 1)                            \
+    O(TestLess,       "test_less",       None,      Fixed,           2, 1)                            \
+    O(TestLessEqual,  "test_less_equal", None,      Fixed,           2, 1)                            \
+    O(TestGreater,    "test_greater",    None,      Fixed,           2, 1)                            \
+    O(TestGreaterEqual, "test_greater_equal", None, Fixed,           2, 1)
 // clang-format on
 
 enum class Opcode : u8 {
@@ -208,6 +221,33 @@ constexpr OpcodeInfo opcode_infos[] = {
 {
     return layout == OperandLayout::NameCache || layout == OperandLayout::Send
         || layout == OperandLayout::Static;
+}
+
+// Whether an opcode is a test_* (a comparison that must be followed by a conditional jump).
+[[nodiscard]] constexpr bool is_test(Opcode opcode)
+{
+    return opcode >= Opcode::TestEqual && opcode <= Opcode::TestGreaterEqual;
+}
+
+// The test_* form of a comparison opcode (equal, not_equal, less...), or Nop if it has none.
+[[nodiscard]] constexpr Opcode test_form(Opcode comparison)
+{
+    switch (comparison) {
+    case Opcode::Equal:
+        return Opcode::TestEqual;
+    case Opcode::NotEqual:
+        return Opcode::TestNotEqual;
+    case Opcode::Less:
+        return Opcode::TestLess;
+    case Opcode::LessEqual:
+        return Opcode::TestLessEqual;
+    case Opcode::Greater:
+        return Opcode::TestGreater;
+    case Opcode::GreaterEqual:
+        return Opcode::TestGreaterEqual;
+    default:
+        return Opcode::Nop;
+    }
 }
 
 // Little-endian operand access, shared by everything that reads or writes code.

@@ -176,6 +176,7 @@ ErrorOr<Value> VirtualMachine::pick_runnable()
 ErrorOr<void> VirtualMachine::run()
 {
     for (;;) {
+        m_host.at_safepoint();
         if (safepoint_requested() || m_exit_requested)
             return {};
         auto thread = TRY(pick_runnable());

@@ -221,6 +221,17 @@ namespace {
                 auto opcode = static_cast<Opcode>(code[offset]);
                 if (opcode_info(opcode).layout == OperandLayout::Jump)
                     TRY(jump_target(offset));
+                // The interpreter's fast path of a test_* executes the jump after it directly.
+                if (is_test(opcode)) {
+                    u32 next = offset + instruction_size(opcode);
+                    if (next >= size
+                        || (code[next] != static_cast<u8>(Opcode::JumpIfFalse)
+                            && code[next] != static_cast<u8>(Opcode::JumpIfTrue)))
+                        return fail_at(offset, VerifierRule::TestWithoutJump, "{} at the end or before {}",
+                            opcode_info(opcode).mnemonic,
+                            next >= size ? "nothing"sv
+                                         : opcode_info(static_cast<Opcode>(code[next])).mnemonic);
+                }
                 offset += instruction_size(opcode);
             }
             return {};
@@ -330,6 +341,9 @@ namespace {
                         "{} needs {} values, {} on the stack", info.mnemonic, pops, depth);
                 i32 after = depth - pops + pushes;
                 TRY(note_depth(offset, after));
+                // The general path of add_int/subtract_int pushes the immediate as an operand.
+                if (opcode == Opcode::AddInt || opcode == Opcode::SubtractInt)
+                    TRY(note_depth(offset, depth + 1));
                 u32 next = offset + instruction_size(opcode);
                 bool falls_through = true;
                 switch (opcode) {

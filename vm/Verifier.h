@@ -45,7 +45,8 @@ namespace VM {
     R(BadHandlerDepth, "exception handler stack depth is deeper than the stack inside its range")            \
     R(BadLineTable, "line table offsets are not sorted or lie outside the code")                             \
     R(TooManyCaches, "method has more than 65535 inline-cache sites")                                        \
-    R(MissingMainClass, "the program's main class does not exist")
+    R(MissingMainClass, "the program's main class does not exist")                                           \
+    R(TestWithoutJump, "a test instruction is not followed by jump_if_false or jump_if_true")
 
 enum class VerifierRule : u8 {
 #define PHANTOM_VERIFIER_RULE_ENUMERATOR(name, text) name,

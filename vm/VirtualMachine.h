@@ -32,6 +32,9 @@ public:
     virtual u64 wall_clock_nanoseconds() = 0;
     // Called when every VM thread is asleep: block the host thread until then (or a bit earlier).
     virtual void sleep_until(u64 monotonic_nanoseconds) = 0;
+    // Called by run() between time slices, where every VM thread's state is in the heap (no
+    // bytecode is half done): the world parks its host thread here for a snapshot.
+    virtual void at_safepoint() { }
 
 protected:
     ~Host() = default;

@@ -1,12 +1,15 @@
 /*
- * phantom-hosted: the OS essence as one Linux process. At this stage it brings up base/,
- * prints the same banner and `ready in` line as the kernel, and runs the same `test=NAME`
- * scenarios (docs/serial-log.md). Arguments use the kernel's command-line syntax, so a
- * scenario is started the same way on both ports: `phantom-hosted test=base`.
+ * phantom-hosted: the OS essence as one Linux process. It brings up base/, prints the same
+ * banner and `ready in` line as the kernel, and runs the same `test=NAME` scenarios
+ * (docs/serial-log.md), or a world: `phantom-hosted disk=IMAGE world=PROGRAM.ph [fresh]
+ * [commit_output=1] [snapshot_ms=N]` (kernel/hosted/HostedWorld.h). Arguments use the
+ * kernel's command-line syntax, so a scenario is started the same way on both ports:
+ * `phantom-hosted test=base`.
  */
 #include <kernel/hosted/HostedDevices.h>
 #include <kernel/hosted/HostedPanic.h>
 #include <kernel/hosted/HostedScreen.h>
+#include <kernel/hosted/HostedWorld.h>
 #include <tests/scenarios/LedgerScenario.h>
 
 #include <base/Log.h>
@@ -144,20 +147,30 @@ int main(int argc, char** argv)
     u64 const entry_time = monotonic_nanoseconds();
 
     StringView test_name;
+    Hosted::WorldArguments world;
     for (int index = 1; index < argc; ++index) {
         StringView argument {argv[index], __builtin_strlen(argv[index])};
         if (argument.starts_with("test="sv)) {
             test_name = argument.substring_view(5, argument.length() - 5);
         } else if (auto interval = numeric_argument(argument, "snapshot_ms="sv); interval.has_value()) {
             s_ledger_options.snapshot_interval_ms = *interval;
+            world.has_snapshot_interval = true;
+            world.snapshot_interval_ms = *interval;
+        } else if (argument.starts_with("world="sv)) {
+            world.program_path = argument.substring_view(6, argument.length() - 6);
+        } else if (argument == "fresh"sv) {
+            world.fresh = true;
+        } else if (argument == "commit_output=1"sv) {
+            world.commit_output = true;
         } else if (auto stop = numeric_argument(argument, "ledger_stop="sv); stop.has_value()) {
             s_ledger_options.stop_after = *stop;
         } else if (argument == "ledger_writer=1"sv) {
             s_ledger_options.background_writer = true;
         } else if (!Hosted::configure_device_argument(argument)
             && !Hosted::configure_screen_argument(argument)) {
-            logln("usage: phantom-hosted [test=NAME] [disk=PATH] [snapshot_ms=N] [ledger_stop=N] "
-                  "[ledger_writer=1] [channel.NAME=PATH] [screen=WxH]; tests: {}",
+            logln("usage: phantom-hosted [test=NAME] [disk=PATH] [world=PROGRAM.ph] [fresh] "
+                  "[commit_output=1] [snapshot_ms=N] [ledger_stop=N] [ledger_writer=1] "
+                  "[channel.NAME=PATH] [screen=WxH]; tests: {}",
                 s_test_names);
             return static_cast<int>(Verdict::Usage);
         }
@@ -174,7 +187,10 @@ int main(int argc, char** argv)
         return static_cast<int>(verdict);
     }
 
-    // Nothing runs in the hosted world yet; stay up like the kernel does until stopped.
+    if (!world.program_path.is_empty())
+        return Hosted::run_world(world);
+
+    // No world to run: stay up like the kernel does until stopped.
     signal(SIGINT, request_stop);
     signal(SIGTERM, request_stop);
     while (!s_stop_requested)

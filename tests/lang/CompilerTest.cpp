@@ -321,9 +321,9 @@ private Q_SLOTS:
         auto const* fib = find_method(result.program, "test", "fib");
         QVERIFY(fib);
         QCOMPARE(mnemonics(*fib),
-            QStringList({"load_local", "push_int", "less", "jump_if_false", "load_local", "return",
-                "load_local", "push_int", "subtract", "call_static", "load_local", "push_int", "subtract",
-                "call_static", "add", "return", "return_nil"}));
+            QStringList({"load_local", "push_int", "test_less", "jump_if_false", "load_local", "return",
+                "load_local", "subtract_int", "call_static", "load_local", "subtract_int", "call_static",
+                "add", "return", "return_nil"}));
         QCOMPARE(fib->local_count, u16(2));
         QCOMPARE(fib->max_stack, u16(3));
         // Constant folding, and a counted loop with one backward conditional jump.
@@ -334,6 +334,9 @@ private Q_SLOTS:
         auto list = mnemonics(*main);
         QCOMPARE(list.count("jump_if_true"), 1);
         QVERIFY(!list.contains("load_global"));
+        // The range loop steps with add_int and tests with test_less right before its jump.
+        QCOMPARE(list.count("add_int"), 1);
+        QCOMPARE(list.indexOf("test_less") + 1, list.indexOf("jump_if_true"));
         bool found_constant = false;
         for (auto const& constant : main->constants)
             found_constant

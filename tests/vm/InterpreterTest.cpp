@@ -75,6 +75,41 @@ private Q_SLOTS:
         QVERIFY(qt(bad.string_view()).contains("        1  <unknown opcode>"));
     }
 
+    void constantsAreDeduplicated()
+    {
+        // Equal constants share an index however many there are (the builder hashes them);
+        // kinds never mix: the string "7", the name "7", the integer 7 and the float 7.0 differ.
+        VM::MethodBuilder builder;
+        constexpr int count = 60000;
+        for (int i = 0; i < count; ++i) {
+            auto text = MUST(String::formatted("s{}", i));
+            QCOMPARE(MUST(builder.add_string(text.view())), u16(i));
+        }
+        for (int i = count - 1; i >= 0; i -= 997) {
+            auto text = MUST(String::formatted("s{}", i));
+            QCOMPARE(MUST(builder.add_string(text.view())), u16(i));
+        }
+        u16 name = MUST(builder.add_name("7"sv));
+        u16 string_seven = MUST(builder.add_string("7"sv));
+        u16 integer = MUST(builder.add_integer(7));
+        u16 floating = MUST(builder.add_float(7.0));
+        u16 negative_zero = MUST(builder.add_float(-0.0));
+        u16 zero = MUST(builder.add_float(0.0));
+        QCOMPARE(name, u16(count));
+        QCOMPARE(string_seven, u16(count + 1));
+        QCOMPARE(integer, u16(count + 2));
+        QCOMPARE(floating, u16(count + 3));
+        QVERIFY(negative_zero != zero);
+        QCOMPARE(MUST(builder.add_name("7"sv)), name);
+        QCOMPARE(MUST(builder.add_integer(7)), integer);
+        QCOMPARE(MUST(builder.add_float(-0.0)), negative_zero);
+        // The 65536th distinct constant is refused.
+        for (int i = count; i < 65535 - 6; ++i)
+            (void)MUST(builder.add_integer(1000000 + i));
+        QVERIFY(builder.add_integer(-1).is_error());
+        QCOMPARE(MUST(builder.add_integer(1000000 + count)), u16(count + 6));
+    }
+
     void imageFileRoundTrip()
     {
         auto bytes = MUST(VM::serialize_program(program_of(fib_class())));

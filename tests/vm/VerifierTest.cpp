@@ -186,6 +186,21 @@ private Q_SLOTS:
             }
             method.code.append(op(Opcode::ReturnNil));
         });
+        add("test_without_jump", VerifierRule::TestWithoutJump, "offset 6", [](auto& p) {
+            set_code(main_method(p),
+                {op(Opcode::PushInt), 1, 0, op(Opcode::PushInt), 2, 0, op(Opcode::TestLess),
+                    op(Opcode::Return)});
+        });
+        add("test_at_end", VerifierRule::TestWithoutJump, "offset 6", [](auto& p) {
+            set_code(main_method(p),
+                {op(Opcode::PushInt), 1, 0, op(Opcode::PushInt), 2, 0, op(Opcode::TestEqual)});
+        });
+        add("immediate_arithmetic_scratch_slot", VerifierRule::StackOverflow, "offset 3", [](auto& p) {
+            // add_int's general path pushes its immediate: it needs one slot above its operand.
+            main_method(p).max_stack = 1;
+            set_code(
+                main_method(p), {op(Opcode::PushInt), 1, 0, op(Opcode::AddInt), 2, 0, op(Opcode::Return)});
+        });
         add("missing_main_class", VerifierRule::MissingMainClass, "class Nowhere",
             [](auto& p) { p.main_class = string("Nowhere"); });
     }
@@ -216,6 +231,17 @@ private Q_SLOTS:
         a.push_int(1).push_int(2).push_int(3).op(Opcode::Add).op(Opcode::Add).op(Opcode::Return);
         auto method = a.finish("sum", MethodKind::Static, 0);
         QCOMPARE(method.max_stack, u16(3));
+        // add_int and subtract_int reserve one slot for their immediate's general path.
+        Assembler immediate;
+        immediate.push_int(1).op(Opcode::SubtractInt, 2).op(Opcode::Return);
+        QCOMPARE(immediate.finish("decrement", MethodKind::Static, 0).max_stack, u16(2));
+        // A test_* followed by its jump verifies.
+        Assembler test;
+        test.push_int(1).push_int(2).op(Opcode::TestGreater);
+        auto skip = test.jump(Opcode::JumpIfTrue);
+        test.here(skip);
+        test.op(Opcode::ReturnNil);
+        QCOMPARE(test.finish("compare", MethodKind::Static, 0).max_stack, u16(2));
     }
 };
 

@@ -484,8 +484,7 @@ ErrorOr<void> CodeGenerator::for_range_statement(Node* node)
     auto loop = m_function->loops.take_last();
     patch_here(loop.continues);
     TRY(emit_local(Opcode::LoadLocal, counter));
-    TRY(m_function->builder.emit_push_int(1));
-    TRY(emit(Opcode::Add));
+    TRY(m_function->builder.emit(Opcode::AddInt, 1));
     TRY(emit_local(Opcode::StoreLocal, counter));
     m_function->builder.patch_jump_to_here(to_test);
     TRY(emit_local(Opcode::LoadLocal, counter));
@@ -493,7 +492,7 @@ ErrorOr<void> CodeGenerator::for_range_statement(Node* node)
         TRY(m_function->builder.emit_push_int(static_cast<i16>(range->b->integer)));
     else
         TRY(emit_local(Opcode::LoadLocal, node->index3));
-    TRY(emit((range->flags & NodeFlagInclusive) ? Opcode::LessEqual : Opcode::Less));
+    TRY(emit((range->flags & NodeFlagInclusive) ? Opcode::TestLessEqual : Opcode::TestLess));
     TRY(m_function->builder.emit_jump_to(Opcode::JumpIfTrue, body));
     patch_here(loop.breaks);
     return {};
@@ -571,13 +570,12 @@ ErrorOr<void> CodeGenerator::for_in_statement(Node* node)
     auto loop = m_function->loops.take_last();
     patch_here(loop.continues);
     TRY(emit_local(Opcode::LoadLocal, position));
-    TRY(m_function->builder.emit_push_int(1));
-    TRY(emit(Opcode::Add));
+    TRY(m_function->builder.emit(Opcode::AddInt, 1));
     TRY(emit_local(Opcode::StoreLocal, position));
     m_function->builder.patch_jump_to_here(to_test);
     TRY(emit_local(Opcode::LoadLocal, position));
     TRY(emit_local(Opcode::LoadLocal, end));
-    TRY(emit(Opcode::Less));
+    TRY(emit(Opcode::TestLess));
     TRY(m_function->builder.emit_jump_to(Opcode::JumpIfTrue, body));
     patch_here(loop.breaks);
     return {};

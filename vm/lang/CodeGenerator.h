@@ -85,8 +85,11 @@ private:
     ErrorOr<void> load_identifier(Node*);
     ErrorOr<void> store_variable(
         Node* target_or_declaration, Variable*, VariableAccess, u16 capture_index, StringView target);
-    ErrorOr<void> binary_operator(TokenType);
+    // Emits the operator's instruction; a comparison right before a conditional jump gets
+    // its test_* form.
+    ErrorOr<void> binary_operator(TokenType, bool before_conditional_jump = false);
     ErrorOr<void> push_integer(i64);
+    ErrorOr<bool> immediate_arithmetic(TokenType, Node* operand, Node* position = nullptr);
     // Jumps to a label in `labels` when the condition's truth equals `when`.
     ErrorOr<void> jump_if(Node* condition, bool when, Vector<Label>& labels);
 

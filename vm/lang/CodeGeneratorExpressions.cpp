@@ -17,8 +17,36 @@ ErrorOr<void> CodeGenerator::push_integer(i64 value)
     return m_function->builder.emit(Opcode::PushConstant, index);
 }
 
-ErrorOr<void> CodeGenerator::binary_operator(TokenType op)
+ErrorOr<void> CodeGenerator::binary_operator(TokenType op, bool before_conditional_jump)
 {
+    if (before_conditional_jump) {
+        // Comparisons have a test_* form; the other operators are emitted as usual.
+        Opcode comparison = Opcode::Nop;
+        switch (op) {
+        case TokenType::EqualEqual:
+            comparison = Opcode::Equal;
+            break;
+        case TokenType::BangEqual:
+            comparison = Opcode::NotEqual;
+            break;
+        case TokenType::Less:
+            comparison = Opcode::Less;
+            break;
+        case TokenType::LessEqual:
+            comparison = Opcode::LessEqual;
+            break;
+        case TokenType::Greater:
+            comparison = Opcode::Greater;
+            break;
+        case TokenType::GreaterEqual:
+            comparison = Opcode::GreaterEqual;
+            break;
+        default:
+            break;
+        }
+        if (comparison != Opcode::Nop)
+            return emit(VM::test_form(comparison));
+    }
     switch (op) {
     case TokenType::Plus:
     case TokenType::PlusEqual:
@@ -60,6 +88,22 @@ ErrorOr<void> CodeGenerator::binary_operator(TokenType op)
     default:
         return Error::with_message(ErrorCode::InvalidArgument, "not a binary operator"sv);
     }
+}
+
+// x + 1, n - 2, i += 1: an integer literal in i16 range rides in the instruction (add_int,
+// subtract_int) instead of being pushed. Emits nothing and answers false for other shapes.
+ErrorOr<bool> CodeGenerator::immediate_arithmetic(TokenType op, Node* operand, Node* position)
+{
+    bool add = op == TokenType::Plus || op == TokenType::PlusEqual;
+    bool subtract = op == TokenType::Minus || op == TokenType::MinusEqual;
+    if ((!add && !subtract) || operand->kind != NodeKind::IntegerLiteral || operand->integer < -32768
+        || operand->integer > 32767)
+        return false;
+    if (position)
+        TRY(mark(position->position));
+    TRY(m_function->builder.emit(
+        add ? Opcode::AddInt : Opcode::SubtractInt, static_cast<u16>(static_cast<i16>(operand->integer))));
+    return true;
 }
 
 ErrorOr<void> CodeGenerator::load_identifier(Node* node)
@@ -135,9 +179,11 @@ ErrorOr<void> CodeGenerator::assignment(Node* node, bool value_needed)
             else
                 TRY(emit_name(Opcode::LoadGlobal, name));
         }
-        TRY(expression(node->b));
-        if (compound)
-            TRY(binary_operator(node->op));
+        if (!compound || !TRY(immediate_arithmetic(node->op, node->b))) {
+            TRY(expression(node->b));
+            if (compound)
+                TRY(binary_operator(node->op));
+        }
         if (access != VariableAccess::Local && access != VariableAccess::Captured)
             TRY(emit_store_check(target, node->b));
         if (value_needed)
@@ -343,6 +389,8 @@ ErrorOr<void> CodeGenerator::expression(Node* node)
         return emit(node->op == TokenType::Minus ? Opcode::Negate : Opcode::Not);
     case NodeKind::Binary:
         TRY(expression(node->a));
+        if (TRY(immediate_arithmetic(node->op, node->b, node)))
+            return {};
         TRY(expression(node->b));
         TRY(mark(node->position));
         return binary_operator(node->op);
@@ -433,6 +481,15 @@ ErrorOr<void> CodeGenerator::jump_if(Node* condition, bool when, Vector<Label>& 
         if (value == when)
             TRY(labels.try_append(TRY(emit_jump(Opcode::Jump))));
         return {};
+    }
+    // A comparison that only decides this jump compiles to test_<comparison> + the jump,
+    // which the interpreter runs as one step for integers.
+    if (condition->kind == NodeKind::Binary) {
+        TRY(expression(condition->a));
+        TRY(expression(condition->b));
+        TRY(mark(condition->position));
+        TRY(binary_operator(condition->op, true));
+        return labels.try_append(TRY(emit_jump(when ? Opcode::JumpIfTrue : Opcode::JumpIfFalse)));
     }
     TRY(expression(condition));
     return labels.try_append(TRY(emit_jump(when ? Opcode::JumpIfTrue : Opcode::JumpIfFalse)));

@@ -1,0 +1,88 @@
+/*
+ * vm/world/World.h: a Phantom world: the object VM living in the persistent address space.
+ * The same code runs on every port; the port gives it a block device, a console and (for a
+ * fresh world only) the program to start.
+ *
+ *     auto last = TRY(VM::World::run_world(device, console, source, {}));
+ *     Hal::power_off();
+ *
+ * run_world() opens the PAS on the device. On a fresh world (a blank disk, a disk without a
+ * world, or Start::Fresh) it creates the VM heap inside the PAS range, loads the program and
+ * starts its main thread; on a resumed world it attaches the heap image, rebuilds the VM's
+ * native state (vm/Restart.h) and lets the VM threads carry on from their frames. The VM's
+ * scheduler runs on one HAL thread, the only member of the PAS's mutator group: it parks
+ * between the VM's time slices (VM::Host::at_safepoint), so a snapshot never cuts a bytecode
+ * in half. Snapshots are periodic (the PAS thread), taken right after output when
+ * `commit_output` is set, and taken last at the orderly shutdown, when run_world() returns.
+ * docs/persistence.md ("The world") describes the restart contract.
+ *
+ * Log lines (stable, tests grep them):
+ *     world: fresh                                 a new world was installed
+ *     world: resumed after <ms> ms, <n> threads    an old one carries on
+ *     world: committed gen=<g>                     a snapshot the world took itself
+ *     world: every VM thread has ended             nothing runs any more (the world idles)
+ *     world: stopped gen=<g>                       the orderly shutdown's last snapshot
+ */
+#pragma once
+
+#include <base/ErrorOr.h>
+#include <base/StringView.h>
+#include <base/Types.h>
+#include <kernel/hal/Block.h>
+#include <kernel/persist/PersistentAddressSpace.h>
+#include <vm/ClassImage.h>
+#include <vm/VirtualMachine.h>
+
+namespace VM::World {
+
+// Where the VM heap lives in the PAS: the world header takes page 0, the heap starts at 1 MiB.
+constexpr usize default_heap_offset = 1024 * 1024;
+// Address space only: a page costs memory when touched and disk when written.
+constexpr usize default_heap_size = static_cast<usize>(1) << 30;
+
+// The VM's console output (Console.print, uncaught-exception reports).
+class Console {
+public:
+    virtual void write_output(StringView) = 0;
+    virtual void write_error(StringView) = 0;
+
+protected:
+    ~Console() = default;
+};
+
+// The program a fresh world starts; asked only when a world is installed, on the VM's thread.
+class ProgramSource {
+public:
+    virtual ErrorOr<ProgramImage> program() = 0;
+
+protected:
+    ~ProgramSource() = default;
+};
+
+enum class Start : u8 {
+    ResumeOrFresh, // resume the world on the disk, install a fresh one when there is none
+    Fresh,         // install a fresh world even over an existing one
+};
+
+struct WorldOptions {
+    Start start {Start::ResumeOrFresh};
+    // Used by a fresh world; a resumed world keeps the placement its header records.
+    usize heap_offset {default_heap_offset};
+    usize heap_size {default_heap_size};
+    // The PAS's periodic snapshots (0: none; then only the fresh, output and last snapshots).
+    u64 snapshot_interval_ns {Persist::default_snapshot_interval_ns};
+    // Take a snapshot at the first VM safepoint after the program wrote output, so that what
+    // was printed is (nearly always) in the world a power cut resumes.
+    bool commit_output {false};
+    VMOptions vm;
+    // The VM's host thread (the compiler of a fresh world's program runs there too).
+    usize thread_stack_size {8 * 1024 * 1024};
+};
+
+// Runs the world until an orderly shutdown is requested (Hal/Power.h), then stops the VM at a
+// safepoint and returns the last snapshot; the caller powers off. Returns an error when the
+// world cannot be opened, installed or resumed, or the VM fails.
+ErrorOr<Persist::GenerationInfo> run_world(
+    Hal::BlockDevice&, Console&, ProgramSource&, WorldOptions const& = {});
+
+} // namespace VM::World
