@@ -7,15 +7,15 @@
 
 #include "HeapTestSupport.h"
 #include <QString>
-#include <ctime>
 #include <functional>
+#include <vm/HalClockHost.h>
 #include <vm/Heap.h>
 #include <vm/VirtualMachine.h>
 #include <vm/lang/Compiler.h>
 
 namespace ReloadTestSupport {
 
-class TestHost final : public VM::Host {
+class TestHost final : public VM::HalClockHost {
 public:
     void write_output(StringView text) override
     {
@@ -28,30 +28,11 @@ public:
     {
         errors += QString::fromUtf8(text.characters_without_null_termination(), qsizetype(text.length()));
     }
-    u64 monotonic_nanoseconds() override { return now(CLOCK_MONOTONIC); }
-    u64 wall_clock_nanoseconds() override { return now(CLOCK_REALTIME); }
-    void sleep_until(u64 deadline) override
-    {
-        u64 current = monotonic_nanoseconds();
-        if (deadline <= current)
-            return;
-        u64 wait = deadline - current;
-        timespec duration {time_t(wait / 1000000000), long(wait % 1000000000)};
-        nanosleep(&duration, nullptr);
-    }
 
     QString output;
     QString errors;
     int writes {0};
     std::function<void(int)> on_write;
-
-private:
-    static u64 now(clockid_t clock)
-    {
-        timespec time {};
-        clock_gettime(clock, &time);
-        return u64(time.tv_sec) * 1000000000ull + u64(time.tv_nsec);
-    }
 };
 
 // Compiles one source file; on failure the test fails with the rendered diagnostics.

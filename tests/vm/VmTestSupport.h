@@ -13,8 +13,8 @@
 #include <QString>
 #include <QtTest>
 #include <cstring>
-#include <ctime>
 #include <vm/ClassImage.h>
+#include <vm/HalClockHost.h>
 #include <vm/Heap.h>
 #include <vm/VirtualMachine.h>
 
@@ -22,7 +22,7 @@ namespace VmTestSupport {
 
 using HeapTestSupport::Mapping;
 
-class TestHost final : public VM::Host {
+class TestHost final : public VM::HalClockHost {
 public:
     void write_output(StringView text) override
     {
@@ -32,28 +32,9 @@ public:
     {
         errors += QString::fromUtf8(text.characters_without_null_termination(), qsizetype(text.length()));
     }
-    u64 monotonic_nanoseconds() override { return now(CLOCK_MONOTONIC); }
-    u64 wall_clock_nanoseconds() override { return now(CLOCK_REALTIME); }
-    void sleep_until(u64 deadline) override
-    {
-        u64 current = monotonic_nanoseconds();
-        if (deadline <= current)
-            return;
-        u64 wait = deadline - current;
-        timespec duration {time_t(wait / 1000000000), long(wait % 1000000000)};
-        nanosleep(&duration, nullptr);
-    }
 
     QString output;
     QString errors;
-
-private:
-    static u64 now(clockid_t clock)
-    {
-        timespec time {};
-        clock_gettime(clock, &time);
-        return u64(time.tv_sec) * 1000000000ull + u64(time.tv_nsec);
-    }
 };
 
 inline QString qt(StringView text)

@@ -12,13 +12,13 @@
  */
 #include <tools/phc/SourceFiles.h>
 #include <vm/Collections.h>
+#include <vm/HalClockHost.h>
 #include <vm/Heap.h>
 #include <vm/VirtualMachine.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <string>
 #include <sys/mman.h>
 
@@ -26,7 +26,7 @@ using namespace PhantomTools;
 
 namespace {
 
-class ConsoleHost final : public VM::Host {
+class ConsoleHost final : public VM::HalClockHost {
 public:
     void write_output(StringView text) override
     {
@@ -36,25 +36,6 @@ public:
     {
         std::fflush(stdout);
         std::fwrite(text.characters_without_null_termination(), 1, text.length(), stderr);
-    }
-    u64 monotonic_nanoseconds() override { return now(CLOCK_MONOTONIC); }
-    u64 wall_clock_nanoseconds() override { return now(CLOCK_REALTIME); }
-    void sleep_until(u64 deadline) override
-    {
-        u64 current = monotonic_nanoseconds();
-        if (deadline <= current)
-            return;
-        u64 wait = deadline - current;
-        timespec duration {static_cast<time_t>(wait / 1000000000), static_cast<long>(wait % 1000000000)};
-        nanosleep(&duration, nullptr);
-    }
-
-private:
-    static u64 now(clockid_t clock)
-    {
-        timespec time {};
-        clock_gettime(clock, &time);
-        return static_cast<u64>(time.tv_sec) * 1000000000ull + static_cast<u64>(time.tv_nsec);
     }
 };
 

@@ -9,6 +9,7 @@
 #include <kernel/hal/Power.h>
 #include <kernel/hal/Threads.h>
 #include <kernel/hal/Time.h>
+#include <vm/HalClockHost.h>
 #include <vm/Object.h>
 #include <vm/Restart.h>
 #include <vm/world/World.h>
@@ -34,7 +35,7 @@ namespace {
         u64 last_running_monotonic_ns;
     };
 
-    class Runner final : public Host {
+    class Runner final : public HalClockHost {
     public:
         Runner(Persist::PersistentAddressSpace& space, Console& console, ProgramSource& source,
             WorldOptions const& options)
@@ -54,8 +55,6 @@ namespace {
             }
         }
         void write_error(StringView text) override { m_console.write_error(text); }
-        u64 monotonic_nanoseconds() override { return Hal::monotonic_nanoseconds(); }
-        u64 wall_clock_nanoseconds() override { return Hal::wall_clock_nanoseconds(); }
         void sleep_until(u64 deadline) override
         {
             note_running();
