@@ -406,12 +406,7 @@ bool VirtualMachine::is_instance_of(Value value, Value klass) const
     // nil is nothing's instance but Nil's (so `nil is Object` is false, as a missing value).
     if (value.is_nil())
         return klass == m_builtin_classes[static_cast<u8>(BuiltinClass::Nil)];
-    for (Value current = class_of(value); !current.is_nil();
-         current = current.as_object()->slots()[ClassSlot::superclass]) {
-        if (current == klass)
-            return true;
-    }
-    return false;
+    return is_instance_of_class(class_of(value), klass);
 }
 
 bool VirtualMachine::is_instance_of_class(Value klass, Value ancestor) const
@@ -424,26 +419,26 @@ bool VirtualMachine::is_instance_of_class(Value klass, Value ancestor) const
     return false;
 }
 
-Value VirtualMachine::lookup_method(Value klass, Value selector) const
+// The first class from `klass` up whose method map in `slot` holds `selector`.
+static Value lookup_in_chain(Value klass, Value selector, u32 slot)
 {
     for (Value current = klass; !current.is_nil();
          current = current.as_object()->slots()[ClassSlot::superclass]) {
-        auto found = map_get(current.as_object()->slots()[ClassSlot::methods], selector);
+        auto found = map_get(current.as_object()->slots()[slot], selector);
         if (found.has_value())
             return found.value();
     }
     return Value::nil();
 }
 
+Value VirtualMachine::lookup_method(Value klass, Value selector) const
+{
+    return lookup_in_chain(klass, selector, ClassSlot::methods);
+}
+
 Value VirtualMachine::lookup_static_method(Value klass, Value selector) const
 {
-    for (Value current = klass; !current.is_nil();
-         current = current.as_object()->slots()[ClassSlot::superclass]) {
-        auto found = map_get(current.as_object()->slots()[ClassSlot::static_methods], selector);
-        if (found.has_value())
-            return found.value();
-    }
-    return Value::nil();
+    return lookup_in_chain(klass, selector, ClassSlot::static_methods);
 }
 
 StringView VirtualMachine::class_name_of(Value value) const
