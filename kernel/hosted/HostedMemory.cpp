@@ -155,7 +155,8 @@ namespace {
         }
     }
 
-    // Puts a PROT_NONE placeholder over [address, address + bytes), releasing what was there.
+    // Maps inaccessible (PROT_NONE) reserved memory over [address, address + bytes), releasing
+    // what was there.
     void unmap_locked(Reservation& reservation, FlatPtr address, usize bytes)
     {
         void* result = mmap(reinterpret_cast<void*>(address), bytes, PROT_NONE,
