@@ -63,7 +63,8 @@ class PersistCrossPortTest : public QObject {
 
 private:
     // Runs the ledger in QEMU; returns the generation it stopped on through `generation`.
-    void run_in_qemu(QString const& image, bool fresh, quint64 expected_counter, quint64& generation)
+    void run_in_qemu(QString const& image, bool fresh, quint64 expected_counter, quint64& generation,
+        quint64& copy_on_write)
     {
         QemuMachine machine(ledger_machine(image));
         MACHINE_VERIFY(machine, machine.start());
@@ -90,8 +91,7 @@ private:
         generation = stopped.captured(2).toULongLong();
         auto statistics = find_line(log, statistics_pattern);
         MACHINE_CHECK(machine, statistics.hasMatch(), "no statistics line");
-        MACHINE_CHECK(machine, statistics.captured(2).toULongLong() > 0,
-            "the mutator never wrote a page of an in-flight snapshot (no copy-on-write)");
+        copy_on_write += statistics.captured(2).toULongLong();
         if (!fresh)
             MACHINE_CHECK(
                 machine, statistics.captured(1).toULongLong() > 0, "no page was restored from the disk");
@@ -107,7 +107,10 @@ private slots:
         QVERIFY(create_disk_image(image, disk_bytes));
 
         quint64 generation = 0;
-        run_in_qemu(image, true, 0, generation);
+        // Whether a snapshot meets the mutator's writes depends on the host's scheduling of
+        // QEMU, so copy-on-write is required of the two kernel runs together.
+        quint64 kernel_copy_on_write = 0;
+        run_in_qemu(image, true, 0, generation, kernel_copy_on_write);
         if (QTest::currentTestFailed())
             return;
         auto check = check_disk(image);
@@ -137,9 +140,11 @@ private slots:
         QVERIFY2(check.exit_code == 0, qPrintable(check.out + check.err));
 
         // And the kernel resumes what the hosted port wrote.
-        run_in_qemu(image, false, 2 * transfers_per_run, generation);
+        run_in_qemu(image, false, 2 * transfers_per_run, generation, kernel_copy_on_write);
         if (QTest::currentTestFailed())
             return;
+        QVERIFY2(kernel_copy_on_write > 0,
+            "in neither kernel run did the mutator write a page of an in-flight snapshot (no copy-on-write)");
         check = check_disk(image);
         QVERIFY2(check.exit_code == 0, qPrintable(check.out + check.err));
         qInfo("qemu -> hosted -> qemu: ledger at counter %d, generation %llu", 3 * transfers_per_run,
