@@ -222,6 +222,11 @@ Hal::FaultResolution PersistentAddressSpace::copy_on_write(FlatPtr page)
         }
         // CowCopying: another thread is copying it; the retried write faults until it is done.
         result = Hal::FaultResolution::Resolved;
+    } else if (auto state = Hal::query(page);
+               state.has_value() && state->protection == Hal::Protection::ReadWrite) {
+        // The snapshot that protected the page ended between the fault and now (the hook runs
+        // with interrupts on and may be preempted): the page is writable again, retry.
+        result = Hal::FaultResolution::Resolved;
     }
     __atomic_fetch_sub(&m_copy_on_write_handlers, 1, __ATOMIC_SEQ_CST);
     return result;
