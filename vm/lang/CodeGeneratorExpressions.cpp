@@ -17,77 +17,66 @@ ErrorOr<void> CodeGenerator::push_integer(i64 value)
     return m_function->builder.emit(Opcode::PushConstant, index);
 }
 
+namespace {
+
+    // The instruction of a binary operator (compound assignments use the same one); Nop when
+    // the token is none.
+    Opcode opcode_of_operator(TokenType op)
+    {
+        switch (op) {
+        case TokenType::Plus:
+        case TokenType::PlusEqual:
+            return Opcode::Add;
+        case TokenType::Minus:
+        case TokenType::MinusEqual:
+            return Opcode::Subtract;
+        case TokenType::Star:
+        case TokenType::StarEqual:
+            return Opcode::Multiply;
+        case TokenType::Slash:
+        case TokenType::SlashEqual:
+            return Opcode::Divide;
+        case TokenType::Percent:
+        case TokenType::PercentEqual:
+            return Opcode::Modulo;
+        case TokenType::Ampersand:
+            return Opcode::BitAnd;
+        case TokenType::Pipe:
+            return Opcode::BitOr;
+        case TokenType::Caret:
+            return Opcode::BitXor;
+        case TokenType::ShiftLeft:
+            return Opcode::ShiftLeft;
+        case TokenType::ShiftRight:
+            return Opcode::ShiftRight;
+        case TokenType::EqualEqual:
+            return Opcode::Equal;
+        case TokenType::BangEqual:
+            return Opcode::NotEqual;
+        case TokenType::Less:
+            return Opcode::Less;
+        case TokenType::LessEqual:
+            return Opcode::LessEqual;
+        case TokenType::Greater:
+            return Opcode::Greater;
+        case TokenType::GreaterEqual:
+            return Opcode::GreaterEqual;
+        default:
+            return Opcode::Nop;
+        }
+    }
+
+} // namespace
+
 ErrorOr<void> CodeGenerator::binary_operator(TokenType op, bool before_conditional_jump)
 {
-    if (before_conditional_jump) {
-        // Comparisons have a test_* form; the other operators are emitted as usual.
-        Opcode comparison = Opcode::Nop;
-        switch (op) {
-        case TokenType::EqualEqual:
-            comparison = Opcode::Equal;
-            break;
-        case TokenType::BangEqual:
-            comparison = Opcode::NotEqual;
-            break;
-        case TokenType::Less:
-            comparison = Opcode::Less;
-            break;
-        case TokenType::LessEqual:
-            comparison = Opcode::LessEqual;
-            break;
-        case TokenType::Greater:
-            comparison = Opcode::Greater;
-            break;
-        case TokenType::GreaterEqual:
-            comparison = Opcode::GreaterEqual;
-            break;
-        default:
-            break;
-        }
-        if (comparison != Opcode::Nop)
-            return emit(VM::test_form(comparison));
-    }
-    switch (op) {
-    case TokenType::Plus:
-    case TokenType::PlusEqual:
-        return emit(Opcode::Add);
-    case TokenType::Minus:
-    case TokenType::MinusEqual:
-        return emit(Opcode::Subtract);
-    case TokenType::Star:
-    case TokenType::StarEqual:
-        return emit(Opcode::Multiply);
-    case TokenType::Slash:
-    case TokenType::SlashEqual:
-        return emit(Opcode::Divide);
-    case TokenType::Percent:
-    case TokenType::PercentEqual:
-        return emit(Opcode::Modulo);
-    case TokenType::Ampersand:
-        return emit(Opcode::BitAnd);
-    case TokenType::Pipe:
-        return emit(Opcode::BitOr);
-    case TokenType::Caret:
-        return emit(Opcode::BitXor);
-    case TokenType::ShiftLeft:
-        return emit(Opcode::ShiftLeft);
-    case TokenType::ShiftRight:
-        return emit(Opcode::ShiftRight);
-    case TokenType::EqualEqual:
-        return emit(Opcode::Equal);
-    case TokenType::BangEqual:
-        return emit(Opcode::NotEqual);
-    case TokenType::Less:
-        return emit(Opcode::Less);
-    case TokenType::LessEqual:
-        return emit(Opcode::LessEqual);
-    case TokenType::Greater:
-        return emit(Opcode::Greater);
-    case TokenType::GreaterEqual:
-        return emit(Opcode::GreaterEqual);
-    default:
+    Opcode opcode = opcode_of_operator(op);
+    if (opcode == Opcode::Nop)
         return Error::with_message(ErrorCode::InvalidArgument, "not a binary operator"sv);
-    }
+    // Comparisons that only decide a branch have a test_* form; other operators do not.
+    if (before_conditional_jump && VM::test_form(opcode) != Opcode::Nop)
+        return emit(VM::test_form(opcode));
+    return emit(opcode);
 }
 
 // x + 1, n - 2, i += 1: an integer literal in i16 range rides in the instruction (add_int,
