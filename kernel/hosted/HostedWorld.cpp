@@ -5,6 +5,8 @@
  */
 #include <kernel/hal/Block.h>
 #include <kernel/hal/Power.h>
+#include <kernel/hal/Threads.h>
+#include <kernel/hal/Time.h>
 #include <kernel/hosted/HostedPower.h>
 #include <kernel/hosted/HostedWorld.h>
 #include <tools/phc/SourceFiles.h>
@@ -13,6 +15,7 @@
 #include <base/Log.h>
 
 #include <cerrno>
+#include <poll.h>
 #include <string>
 #include <unistd.h>
 
@@ -36,10 +39,43 @@ namespace {
     }
 
     // Unbuffered: a line the program printed is out of the process before anything else runs.
+    // Input is the terminal (or whatever stdin is); at its end reads find nothing for ever.
     class StandardConsole final : public VM::World::Console {
     public:
         void write_output(StringView text) override { write_all(STDOUT_FILENO, text); }
         void write_error(StringView text) override { write_all(STDERR_FILENO, text); }
+        usize read_input(Bytes buffer) override
+        {
+            if (m_ended || buffer.is_empty() || !readable(0))
+                return 0;
+            ssize_t count = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+            if (count <= 0) {
+                m_ended = count == 0 || errno != EINTR;
+                return 0;
+            }
+            return static_cast<usize>(count);
+        }
+        bool wait_for_input(u64 deadline_ns) override
+        {
+            u64 now = Hal::monotonic_nanoseconds();
+            if (m_ended) {
+                if (deadline_ns != Hal::no_deadline && deadline_ns > now)
+                    Hal::sleep_until(deadline_ns);
+                return false;
+            }
+            int timeout_ms = -1;
+            if (deadline_ns != Hal::no_deadline)
+                timeout_ms = deadline_ns > now ? static_cast<int>((deadline_ns - now) / Hal::nanoseconds_per_millisecond) + 1 : 0;
+            return readable(timeout_ms);
+        }
+
+    private:
+        static bool readable(int timeout_ms)
+        {
+            pollfd descriptor {STDIN_FILENO, POLLIN, 0};
+            return ::poll(&descriptor, 1, timeout_ms) > 0;
+        }
+        bool m_ended {false};
     };
 
     class SourceFileProgram final : public VM::World::ProgramSource {

@@ -128,6 +128,7 @@ namespace {
                 : 0;
             RestartOptions restart_options;
             restart_options.vm = m_options.vm;
+            restart_options.extra_classes = m_options.native_classes;
             auto restarted = TRY(restart(m_space.at<void>(world.heap_offset),
                 static_cast<usize>(world.heap_size), *this, restart_options));
             m_heap = move(restarted.heap);
@@ -151,6 +152,8 @@ namespace {
             auto program = TRY(m_source.program());
             m_heap = TRY(Heap::create(m_space.at<void>(m_options.heap_offset), m_options.heap_size));
             m_vm = TRY(VirtualMachine::create(*m_heap, *this, m_options.vm));
+            for (auto const& native_class : m_options.native_classes)
+                TRY(m_vm->register_native_class(native_class));
             String message;
             if (auto loaded = m_vm->load(program, &message); loaded.is_error()) {
                 if (!message.is_empty())

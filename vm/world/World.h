@@ -40,11 +40,17 @@ constexpr usize default_heap_offset = 1024 * 1024;
 // Address space only: a page costs memory when touched and disk when written.
 constexpr usize default_heap_size = static_cast<usize>(1) << 30;
 
-// The VM's console output (Console.print, uncaught-exception reports).
+// The VM's console: output (Console.print, uncaught-exception reports) and typed input (the
+// object shell reads its lines from here). pc: COM1; hosted: the terminal (stdin/stdout).
 class Console {
 public:
     virtual void write_output(StringView) = 0;
     virtual void write_error(StringView) = 0;
+    // Typed bytes, never blocking: how many were moved into `buffer` (0 when none are there).
+    virtual usize read_input(Bytes buffer) = 0;
+    // Blocks until input may be readable or the deadline passes (false then). The world calls
+    // it from a reader thread of its own that never touches persistent memory.
+    virtual bool wait_for_input(u64 deadline_ns) = 0;
 
 protected:
     ~Console() = default;
@@ -75,6 +81,9 @@ struct WorldOptions {
     // was printed is (nearly always) in the world a power cut resumes.
     bool commit_output {false};
     VMOptions vm;
+    // Internal classes of other subsystems (the window system, drivers): registered when a
+    // world is installed and bound again by name on every resume.
+    Span<NativeClass const> native_classes;
     // The VM's host thread (the compiler of a fresh world's program runs there too).
     usize thread_stack_size {8 * 1024 * 1024};
 };
