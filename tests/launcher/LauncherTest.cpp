@@ -3,6 +3,7 @@
  * in-kernel test on the command line so that QEMU ends by itself with the test's verdict.
  * The launcher's argument errors are checked too: they must say what is wrong.
  */
+#include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
@@ -18,11 +19,14 @@ private:
         QString output;
     };
 
-    static Run launch(QStringList const& arguments)
+    // `world_image`: where `run` keeps its default world (never the checkout's worlds/).
+    static Run launch(QStringList const& arguments, QString const& world_image = {})
     {
         QProcess process;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert("PHANTOM_BUILD_DIR", PHANTOM_BUILD_DIR);
+        environment.insert("PHANTOM_WORLD_IMAGE",
+            world_image.isEmpty() ? QStringLiteral("/nonexistent/phantom-test/world.img") : world_image);
         environment.remove("DISPLAY");
         environment.remove("WAYLAND_DISPLAY");
         process.setProcessEnvironment(environment);
@@ -51,7 +55,9 @@ private slots:
         QTemporaryDir directory;
         QVERIFY(directory.isValid());
         QString log_path = directory.filePath("s.log");
-        Run run = launch({"run", "--no-build", "--headless", "--serial", log_path, "--append", "test=ready"});
+        QString world_image = directory.filePath("worlds/default.img");
+        Run run = launch(
+            {"run", "--no-build", "--headless", "--serial", log_path, "--append", "test=ready"}, world_image);
         QString log = read_file(log_path);
         QVERIFY2(log.contains(
                      QRegularExpression("^phantom: Phantom 0\\.1\\.0 on pc x86-64 \\((pvh|multiboot) boot\\)",
@@ -62,6 +68,16 @@ private slots:
             qPrintable(log));
         // isa-debug-exit: the kernel wrote 0x10 (pass), QEMU exits with (0x10 << 1) | 1.
         QCOMPARE(run.exit_code, 33);
+        // The first run creates the default world image (sparse) for the kernel to install into.
+        QVERIFY2(run.output.contains("creating the world image"), qPrintable(run.output));
+        QVERIFY(QFileInfo(world_image).size() >= 1024ll * 1024 * 1024);
+    }
+
+    void fresh_without_a_disk_is_refused()
+    {
+        Run run = launch({"run", "--no-build", "--headless", "--no-disk", "--fresh"});
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.output.contains("--fresh needs a disk"), qPrintable(run.output));
     }
 
     void unknown_option_is_refused_with_a_reason()
