@@ -342,6 +342,9 @@ ErrorOr<GenerationInfo> PersistentAddressSpace::take_snapshot()
     u64 stop_ns = Hal::monotonic_nanoseconds();
     if (m_options.mutators)
         m_options.mutators->stop_at_safepoint();
+    // The pause has two parts: waiting for every mutator to reach a safepoint (the mutators'
+    // business: how often they pass one) and the page-table work below (ours).
+    u64 stopped_ns = Hal::monotonic_nanoseconds();
     auto collected = collect_dirty(snapshot);
     if (!collected.is_error() && !snapshot.pages.is_empty())
         __atomic_store_n(&m_in_flight, &snapshot, __ATOMIC_SEQ_CST);
@@ -399,8 +402,8 @@ ErrorOr<GenerationInfo> PersistentAddressSpace::take_snapshot()
     for (auto& word : m_unsaved)
         word = 0;
     __atomic_fetch_add(&m_snapshots, 1, __ATOMIC_RELAXED);
-    logln("snapshot gen={} pages={} pause_us={} write_ms={}", result.value().generation,
-        snapshot.pages.size(), pause_ns / 1000, write_ms);
+    logln("snapshot gen={} pages={} pause_us={} write_ms={} safepoint_us={}", result.value().generation,
+        snapshot.pages.size(), pause_ns / 1000, write_ms, (stopped_ns - stop_ns) / 1000);
     return result.release_value();
 }
 
