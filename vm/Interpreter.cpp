@@ -683,7 +683,8 @@ invoke : {
                 text_of(callee_object->slots()[MethodSlot::owner].as_object()->slots()[ClassSlot::name]),
                 text_of(callee_object->slots()[MethodSlot::name]), header.parameter_count, send_argc);
         SAVE_REGISTERS(ip);
-        m_registers = Registers {base, stack_end, frame, sp, static_cast<u32>(return_ip - code), send_argc};
+        m_registers = Registers {
+            base, stack_end, frame, sp, static_cast<u32>(return_ip - code), send_argc, callee, call_flags};
         native_result
             = m_natives[static_cast<usize>(header.native_index)].function(*this, call_args, send_argc);
         goto native_outcome;
@@ -719,8 +720,8 @@ native_outcome:
         }
         goto throw_value;
     case NativeOutcome::Block:
-        sp = call_args;
-        *sp++ = Value::nil(); // replaced by the wake-up value (see wake_thread)
+        // block_current_thread left the call (or, for a yield, a nil result) on the stack.
+        sp = m_registers.sp;
         SAVE_REGISTERS(return_ip);
         return {};
     case NativeOutcome::Invoke:

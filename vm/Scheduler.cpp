@@ -4,15 +4,287 @@
  * switching at safepoints when a time slice ends and when a thread blocks on a mutex, a
  * condition, a join or a sleep. When every thread sleeps, the host sleeps until the first
  * wake-up; when the remaining threads all wait on each other, they fail with Deadlock.
+ *
+ * A blocked thread keeps its native call on its stack: the receiver and arguments, then the
+ * call's record (the native's Method and a word with the argument count, the call's flags and
+ * how it wakes up). Waking replaces all of it with the result; a native that polls a resource
+ * (WakeUp::CallAgain) is called again instead; a restart (vm/Restart.cpp) may do either or
+ * throw from the call. Between time slices the scheduler also fires due timers.
  */
 #include <vm/Collections.h>
+#include <vm/RestartList.h>
 #include <vm/VirtualMachine.h>
 
 namespace VM {
 
-static ThreadState state_of(Value thread)
+namespace {
+
+    ThreadState state_of(Value thread)
+    {
+        return static_cast<ThreadState>(thread.as_object()->slots()[ThreadSlot::state].as_integer());
+    }
+
+    // The record word: a tag (so that an image saved before calls stayed on the stack is told
+    // apart), how the thread wakes up, the call's FrameFlags and its argument count.
+    constexpr i64 record_tag = 0x52;
+    constexpr u64 default_poll_ns = 100 * 1000 * 1000;
+
+    i64 record_word(u32 argument_count, i64 call_flags, WakeUp wake_up)
+    {
+        return (record_tag << 40) | (static_cast<i64>(wake_up) << 32) | ((call_flags & 0xff) << 16)
+            | static_cast<i64>(argument_count & 0xffff);
+    }
+
+    struct Record {
+        Value method;
+        u32 argument_count;
+        i64 call_flags;
+        WakeUp wake_up;
+        i64 call_arguments; // slot index of the receiver in the Stack
+    };
+
+    bool is_blocked(ThreadState state)
+    {
+        return state == ThreadState::Blocked || state == ThreadState::Waiting || state == ThreadState::Sleeping
+            || state == ThreadState::Joining;
+    }
+
+    Optional<Record> record_of(Value thread)
+    {
+        auto* object = thread.as_object();
+        Value stack = object->slots()[ThreadSlot::stack];
+        Value top_value = object->slots()[ThreadSlot::top];
+        if (!is_kind(stack, ObjectKind::Stack) || !top_value.is_integer())
+            return {};
+        i64 top = top_value.as_integer();
+        if (top < 3 || top > static_cast<i64>(stack.as_object()->slot_count))
+            return {};
+        Value* slots = stack.as_object()->slots();
+        Value word = slots[top - 1];
+        if (!word.is_integer() || (word.as_integer() >> 40) != record_tag)
+            return {};
+        i64 bits = word.as_integer();
+        Record record;
+        record.method = slots[top - 2];
+        record.argument_count = static_cast<u32>(bits & 0xffff);
+        record.call_flags = (bits >> 16) & 0xff;
+        record.wake_up = static_cast<WakeUp>((bits >> 32) & 0xff);
+        record.call_arguments = top - 2 - static_cast<i64>(record.argument_count) - 1;
+        if (record.call_arguments < 0 || (!record.method.is_nil() && !is_kind(record.method, ObjectKind::Method))
+            || record.wake_up > WakeUp::CallAgain)
+            return {};
+        return record;
+    }
+
+    bool calls_again(Value thread)
+    {
+        auto record = record_of(thread);
+        return record.has_value() && record->wake_up == WakeUp::CallAgain;
+    }
+
+} // namespace
+
+// The result of a call as the caller sees it (a constructor gives its receiver), stored where the
+// receiver was; returns the new top of the stack.
+static Value* store_result(VirtualMachine& vm, Value* call_arguments, Value value, i64 call_flags)
 {
-    return static_cast<ThreadState>(thread.as_object()->slots()[ThreadSlot::state].as_integer());
+    if (call_flags & FrameFlags::constructor)
+        value = call_arguments[0];
+    else if (call_flags & FrameFlags::negate_result)
+        value = vm.boolean(!vm.is_truthy(value));
+    if (call_flags & FrameFlags::discard_result)
+        return call_arguments;
+    call_arguments[0] = value;
+    return call_arguments + 1;
+}
+
+NativeResult VirtualMachine::block_current_thread(ThreadState state, Value waiting_on, u64 wake_time, WakeUp wake_up)
+{
+    auto* thread = m_current_thread.as_object();
+    if (state == ThreadState::Runnable) {
+        // A yield: the call returns nil when the thread runs again.
+        Value* call_arguments = m_registers.sp - m_registers.native_argc - 1;
+        m_registers.sp = store_result(*this, call_arguments, Value::nil(), m_registers.call_flags);
+    } else {
+        if (m_registers.sp + 2 > m_registers.stack_end)
+            return throw_error(BuiltinClass::StackOverflow, "stack overflow"sv);
+        m_registers.sp[0] = m_registers.native_method;
+        m_registers.sp[1] = Value::integer(record_word(m_registers.native_argc, m_registers.call_flags, wake_up));
+        m_registers.sp += 2;
+    }
+    thread->slots()[ThreadSlot::state] = Value::integer(static_cast<i64>(state));
+    m_heap.write(thread, ThreadSlot::waiting_on, waiting_on);
+    bool timed = state == ThreadState::Sleeping || (state != ThreadState::Runnable && wake_time != 0);
+    thread->slots()[ThreadSlot::wake_time] = timed ? Value::integer(static_cast<i64>(wake_time)) : Value::nil();
+    return {NativeOutcome::Block, Value::nil()};
+}
+
+void VirtualMachine::wake_thread(Value thread, Value pending)
+{
+    auto* object = thread.as_object();
+    auto* stack = object->slots()[ThreadSlot::stack].as_object();
+    i64 top = object->slots()[ThreadSlot::top].as_integer();
+    if (auto record = record_of(thread); record.has_value()) {
+        Value* call_arguments = stack->slots() + record->call_arguments;
+        Value* new_top = store_result(*this, call_arguments, pending, record->call_flags);
+        object->slots()[ThreadSlot::top] = Value::integer(new_top - stack->slots());
+    } else {
+        // A thread blocked by a VM that left only a nil result on the stack (an older image).
+        VERIFY(top > 0);
+        stack->slots()[top - 1] = pending;
+    }
+    object->slots()[ThreadSlot::state] = Value::integer(static_cast<i64>(ThreadState::Runnable));
+    m_heap.write(object, ThreadSlot::waiting_on, Value::nil());
+    object->slots()[ThreadSlot::wake_time] = Value::nil();
+}
+
+Optional<VirtualMachine::BlockedCall> VirtualMachine::blocked_call(Value thread) const
+{
+    if (!is_kind(thread, ObjectKind::Thread) || !is_blocked(state_of(thread)))
+        return {};
+    auto record = record_of(thread);
+    if (!record.has_value())
+        return {};
+    return BlockedCall {record->method, record->argument_count, record->wake_up};
+}
+
+// The outcome of a native run outside the interpreter (call_native_again), as the interpreter
+// would have applied it at the call.
+ErrorOr<void> VirtualMachine::complete_native_call(Value thread, NativeResult result, Value* call_arguments)
+{
+    auto* object = thread.as_object();
+    Value* base = object->slots()[ThreadSlot::stack].as_object()->slots();
+    switch (result.outcome) {
+    case NativeOutcome::Return: {
+        Value* top = store_result(*this, call_arguments, result.value, m_registers.call_flags);
+        object->slots()[ThreadSlot::top] = Value::integer(top - base);
+        return {};
+    }
+    case NativeOutcome::Throw:
+        if (result.value.is_nil())
+            return Error(ErrorCode::OutOfMemory);
+        object->slots()[ThreadSlot::state] = Value::integer(static_cast<i64>(ThreadState::Runnable));
+        return throw_from_blocked_call(thread, result.value);
+    case NativeOutcome::Block:
+        object->slots()[ThreadSlot::top] = Value::integer(m_registers.sp - base);
+        return {};
+    case NativeOutcome::Invoke:
+        object->slots()[ThreadSlot::frame] = Value::integer(m_registers.frame - base);
+        object->slots()[ThreadSlot::top] = Value::integer(m_registers.sp - base);
+        object->slots()[ThreadSlot::pc] = Value::integer(0);
+        return {};
+    }
+    VERIFY_NOT_REACHED();
+}
+
+ErrorOr<void> VirtualMachine::call_native_again(Value thread)
+{
+    Handle keep(m_heap, thread);
+    auto record = record_of(thread);
+    if (!record.has_value())
+        return Error::with_message(ErrorCode::InvalidArgument, "the thread is not blocked in a native call"sv);
+    Value method = record->method;
+    i32 index = is_kind(method, ObjectKind::Method) ? method_header(method.as_object()).native_index : -1;
+    if (index < 0 || static_cast<usize>(index) >= m_natives.size()) {
+        auto exception = TRY(make_exception(
+            BuiltinClass::ThreadError, "the native call this thread was blocked in cannot be run again"sv));
+        return throw_from_blocked_call(thread, exception);
+    }
+    auto* object = thread.as_object();
+    auto* stack = object->slots()[ThreadSlot::stack].as_object();
+    Value* base = stack->slots();
+    Value* call_arguments = base + record->call_arguments;
+    // The call is on the stack below its record (kept there: a collection may scan the stack
+    // while the native runs); the native starts as from the call instruction.
+    object->slots()[ThreadSlot::state] = Value::integer(static_cast<i64>(ThreadState::Runnable));
+    m_heap.write(object, ThreadSlot::waiting_on, Value::nil());
+    object->slots()[ThreadSlot::wake_time] = Value::nil();
+    object->slots()[ThreadSlot::top] = Value::integer(record->call_arguments + record->argument_count + 1);
+    Value saved_thread = m_current_thread;
+    auto saved_registers = m_registers;
+    m_current_thread = thread;
+    m_registers = Registers {base, base + stack->slot_count, base + object->slots()[ThreadSlot::frame].as_integer(),
+        call_arguments + record->argument_count + 1,
+        static_cast<u32>(object->slots()[ThreadSlot::pc].as_integer()), record->argument_count, method,
+        record->call_flags};
+    auto result = m_natives[static_cast<usize>(index)].function(*this, call_arguments, record->argument_count);
+    auto completed = complete_native_call(keep.value(), result, call_arguments);
+    m_current_thread = saved_thread;
+    m_registers = saved_registers;
+    return completed;
+}
+
+ErrorOr<void> VirtualMachine::throw_from_blocked_call(Value thread, Value exception)
+{
+    Handle keep_thread(m_heap, thread);
+    Handle keep_exception(m_heap, exception);
+    auto* object = thread.as_object();
+    auto* stack = object->slots()[ThreadSlot::stack].as_object();
+    Value* base = stack->slots();
+    Value* frame = base + object->slots()[ThreadSlot::frame].as_integer();
+    Value* sp = base + object->slots()[ThreadSlot::top].as_integer();
+    auto pc = static_cast<u32>(object->slots()[ThreadSlot::pc].as_integer());
+    // The throwing instruction is the call, the one before the saved return pc.
+    u32 throw_pc = pc > 0 ? pc - 1 : 0;
+    object->slots()[ThreadSlot::state] = Value::integer(static_cast<i64>(ThreadState::Runnable));
+    m_heap.write(object, ThreadSlot::waiting_on, Value::nil());
+    object->slots()[ThreadSlot::wake_time] = Value::nil();
+    Value saved_thread = m_current_thread;
+    auto saved_registers = m_registers;
+    m_current_thread = thread;
+    m_registers = Registers {base, base + stack->slot_count, frame, sp, throw_pc, 0};
+    auto handled = unwind(keep_exception.value(), frame, sp, throw_pc);
+    ErrorOr<void> result {};
+    if (handled.is_error()) {
+        result = handled.release_error();
+    } else if (handled.value()) {
+        object = keep_thread.value().as_object();
+        object->slots()[ThreadSlot::frame] = Value::integer(frame - base);
+        object->slots()[ThreadSlot::top] = Value::integer(sp - base);
+        object->slots()[ThreadSlot::pc] = Value::integer(throw_pc);
+    } else {
+        result = finish_thread(keep_thread.value(), ThreadState::Failed, keep_exception.value());
+    }
+    m_current_thread = saved_thread;
+    m_registers = saved_registers;
+    return result;
+}
+
+// Natives that poll a resource run again when their time comes (or at once, when asked).
+ErrorOr<void> VirtualMachine::retry_native_waiters()
+{
+    bool woken = __atomic_exchange_n(&m_native_wake_requested, false, __ATOMIC_ACQ_REL);
+    u64 now = 0;
+    bool have_now = false;
+    u32 index = 0;
+    for (;;) {
+        Value threads_array = root()->slots()[RootSlot::threads];
+        if (index >= array_length(threads_array))
+            return {};
+        Value thread = array_elements(threads_array)[index];
+        if (!is_blocked(state_of(thread)) || !calls_again(thread)) {
+            ++index;
+            continue;
+        }
+        Value wake = thread.as_object()->slots()[ThreadSlot::wake_time];
+        bool due = woken;
+        if (!due && wake.is_integer()) {
+            if (!have_now) {
+                now = m_host.monotonic_nanoseconds();
+                have_now = true;
+            }
+            due = static_cast<u64>(wake.as_integer()) <= now;
+        }
+        if (!due) {
+            ++index;
+            continue;
+        }
+        TRY(call_native_again(thread));
+        // A call that failed for good ended its thread, which left the list: the next one is here.
+        threads_array = root()->slots()[RootSlot::threads];
+        if (index < array_length(threads_array) && array_elements(threads_array)[index] == thread)
+            ++index;
+    }
 }
 
 ErrorOr<Value> VirtualMachine::new_thread(u32 stack_slots)
@@ -59,13 +331,14 @@ ErrorOr<void> VirtualMachine::push_entry_frame(
     return result;
 }
 
-ErrorOr<Value> VirtualMachine::spawn_closure(Value closure)
+ErrorOr<Value> VirtualMachine::spawn_closure(Value closure, Span<Value const> arguments)
 {
     Handle keep_closure(m_heap, closure);
     Value function = closure.as_object()->slots()[ClosureSlot::function];
-    if (method_header(function.as_object()).parameter_count != 0)
-        return Error::with_message(
-            ErrorCode::InvalidArgument, "a thread runs a closure without parameters"sv);
+    if (method_header(function.as_object()).parameter_count != arguments.size())
+        return Error::with_message(ErrorCode::InvalidArgument,
+            arguments.is_empty() ? "a thread runs a closure without parameters"sv
+                                 : "the closure does not take the thread's arguments"sv);
     auto thread = TRY(new_thread(m_options.thread_stack_slots));
     Handle keep_thread(m_heap, thread);
     StringBuilder thread_name;
@@ -75,7 +348,7 @@ ErrorOr<Value> VirtualMachine::spawn_closure(Value closure)
     m_heap.write(keep_thread.value().as_object(), ThreadSlot::name, name);
     closure = keep_closure.value();
     TRY(push_entry_frame(keep_thread.value(), closure.as_object()->slots()[ClosureSlot::function],
-        closure.as_object()->slots()[ClosureSlot::receiver], closure, {}));
+        closure.as_object()->slots()[ClosureSlot::receiver], closure, arguments));
     return keep_thread.value();
 }
 
@@ -155,7 +428,8 @@ ErrorOr<Value> VirtualMachine::pick_runnable()
         u32 index = (m_scheduler_cursor + step) % length;
         Value thread = array_elements(threads_array)[index];
         auto state = state_of(thread);
-        if (state == ThreadState::Sleeping) {
+        // A native that polls is called again by retry_native_waiters, not woken.
+        if (state == ThreadState::Sleeping && !calls_again(thread)) {
             if (!have_now) {
                 now = m_host.monotonic_nanoseconds();
                 have_now = true;
@@ -179,22 +453,31 @@ ErrorOr<void> VirtualMachine::run()
         m_host.at_safepoint();
         if (safepoint_requested() || m_exit_requested)
             return {};
+        TRY(fire_due_timers(*this));
+        TRY(retry_native_waiters());
         auto thread = TRY(pick_runnable());
         if (!thread.is_nil()) {
             TRY(run_thread(thread));
             m_current_thread = Value::nil();
             continue;
         }
+        // Nothing runs now: sleep until the first deadline (a sleeper, a polling native, a
+        // timer). A live timer keeps the VM running even with no thread left.
         Value threads_array = root()->slots()[RootSlot::threads];
         u32 length = array_length(threads_array);
-        if (length == 0)
+        auto timer_deadline = next_timer_deadline(*this);
+        if (length == 0 && !timer_deadline.has_value())
             return {};
-        u64 earliest = ~static_cast<u64>(0);
+        u64 earliest = timer_deadline.value_or(~static_cast<u64>(0));
         for (u32 i = 0; i < length; ++i) {
             Value other = array_elements(threads_array)[i];
-            if (state_of(other) == ThreadState::Sleeping)
-                earliest = min(earliest,
-                    static_cast<u64>(other.as_object()->slots()[ThreadSlot::wake_time].as_integer()));
+            Value wake = other.as_object()->slots()[ThreadSlot::wake_time];
+            if (!is_blocked(state_of(other)))
+                continue;
+            if (wake.is_integer())
+                earliest = min(earliest, static_cast<u64>(wake.as_integer()));
+            else if (calls_again(other))
+                earliest = min(earliest, m_host.monotonic_nanoseconds() + default_poll_ns);
         }
         if (earliest != ~static_cast<u64>(0)) {
             m_host.sleep_until(earliest);

@@ -3,7 +3,7 @@
  * handler tables of the frames from the innermost out before changing anything, so an
  * uncaught exception still has every frame for its stack trace; Exception instances get
  * their trace text when first thrown. Also: pushing frames for natives that call back into
- * Phantom (prepare_invoke), and blocking and waking threads.
+ * Phantom (prepare_invoke). Blocking and waking threads are in vm/Scheduler.cpp.
  */
 #include <vm/Collections.h>
 #include <vm/VirtualMachine.h>
@@ -203,29 +203,6 @@ NativeResult VirtualMachine::prepare_invoke(
     if (pushed.is_error())
         return throw_error(BuiltinClass::StackOverflow, "stack overflow"sv);
     return {NativeOutcome::Invoke, Value::nil()};
-}
-
-NativeResult VirtualMachine::block_current_thread(ThreadState state, Value waiting_on, u64 wake_time)
-{
-    auto* thread = m_current_thread.as_object();
-    thread->slots()[ThreadSlot::state] = Value::integer(static_cast<i64>(state));
-    m_heap.write(thread, ThreadSlot::waiting_on, waiting_on);
-    thread->slots()[ThreadSlot::wake_time]
-        = state == ThreadState::Sleeping ? Value::integer(static_cast<i64>(wake_time)) : Value::nil();
-    return {NativeOutcome::Block, Value::nil()};
-}
-
-void VirtualMachine::wake_thread(Value thread, Value pending)
-{
-    auto* object = thread.as_object();
-    auto* stack = object->slots()[ThreadSlot::stack].as_object();
-    // The blocked native left a nil result on top of the stack; this is its real result.
-    i64 top = object->slots()[ThreadSlot::top].as_integer();
-    VERIFY(top > 0);
-    stack->slots()[top - 1] = pending;
-    object->slots()[ThreadSlot::state] = Value::integer(static_cast<i64>(ThreadState::Runnable));
-    m_heap.write(object, ThreadSlot::waiting_on, Value::nil());
-    object->slots()[ThreadSlot::wake_time] = Value::nil();
 }
 
 } // namespace VM

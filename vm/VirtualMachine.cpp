@@ -44,6 +44,8 @@ VirtualMachine::VirtualMachine(Heap& heap, Host& host, VMOptions options)
 
 VirtualMachine::~VirtualMachine()
 {
+    // Native state may hold host-side roots of this heap: it goes first.
+    m_native_contexts.clear();
     if (m_root_scanner) {
         m_heap.remove_root_scanner(*m_root_scanner);
         delete static_cast<Roots*>(m_root_scanner);
@@ -204,15 +206,36 @@ ErrorOr<void> VirtualMachine::reattach(Span<NativeClass const> extra_classes)
         for (auto continuation : group())
             TRY(register_continuation(continuation));
     }
+    // An image made before a built-in internal class existed (Timer, Restarted...) gains it.
     for (auto group : builtin_native_class_groups()) {
         for (auto const& native_class : group())
-            TRY(bind_native_class(native_class, false));
+            TRY(bind_native_class(native_class, true));
     }
     for (auto const& native_class : extra_classes)
         TRY(bind_native_class(native_class, false));
     // A thread that was running when the image was saved continues from its saved registers.
     m_current_thread = Value::nil();
     return {};
+}
+
+NativeContext* VirtualMachine::native_context(StringView key) const
+{
+    for (auto const& entry : m_native_contexts) {
+        if (entry.key.view() == key)
+            return entry.context.ptr();
+    }
+    return nullptr;
+}
+
+ErrorOr<void> VirtualMachine::set_native_context(StringView key, NonnullOwnPtr<NativeContext> context)
+{
+    for (auto& entry : m_native_contexts) {
+        if (entry.key.view() == key) {
+            entry.context = move(context);
+            return {};
+        }
+    }
+    return m_native_contexts.try_append(NativeContextEntry {TRY(String::from_view(key)), move(context)});
 }
 
 ErrorOr<void> VirtualMachine::register_native_class(NativeClass const& native_class)

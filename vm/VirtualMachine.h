@@ -13,6 +13,7 @@
  */
 #pragma once
 
+#include <base/Optional.h>
 #include <base/OwnPtr.h>
 #include <base/String.h>
 #include <base/Vector.h>
@@ -48,6 +49,14 @@ struct VMOptions {
 
 class VirtualMachine;
 
+// Native state a subsystem's natives keep beside the heap (the window system's compositor,
+// fonts and screen): made on demand by those natives, never persistent (after a restart the
+// natives make it again from the heap), destroyed with the VM.
+class NativeContext {
+public:
+    virtual ~NativeContext() = default;
+};
+
 // The result of a native method. Natives are short C++ functions; one that must run Phantom
 // code (a comparator, a toString) returns Invoke after calling VirtualMachine::prepare_invoke,
 // and its continuation runs when that code returns (no C++ recursion).
@@ -76,22 +85,58 @@ enum class NativeKind : u8 {
     Constructor,
 };
 
+// What happens to a call of a native that a thread was blocked in when the world stopped
+// (restart(), vm/Restart.h; docs/persistence.md has every native's policy). Only natives that
+// block (return Block) are ever interrupted; for the others the policy never applies.
+enum class RestartPolicy : u8 {
+    Continue,  // the thread stays blocked as it was: right for waits on heap objects (a mutex, a
+               // thread, a deadline), and for natives whose subsystem wakes its threads itself
+    Reexecute, // the native runs again with the same arguments, after the restart list re-attached
+    Fail,      // the call throws Restarted naming the method: its native state is gone
+};
+
 // One entry of an internal class's method table.
 struct NativeMethod {
     StringView name;
     NativeKind kind;
     i16 arity; // -1: any number of arguments
     NativeFunction function;
+    RestartPolicy restart {RestartPolicy::Continue};
 };
+
+// The clocks of a resumed VM, handed to the restart list's re-attach hooks (vm/Restart.h).
+struct ResumeClock {
+    u64 now_ns {0};      // this run's monotonic clock at the restart
+    u64 previous_ns {0}; // the previous run's monotonic clock when it was last seen running
+    u64 downtime_ms {0}; // wall-clock time the world was away
+    // A deadline on the previous run's clock moved onto this one, keeping the time that was left
+    // (the time the world was away does not count).
+    [[nodiscard]] u64 shift(u64 deadline) const
+    {
+        return now_ns + (deadline > previous_ns ? deadline - previous_ns : 0);
+    }
+};
+
+// Re-attaches one object of an internal class to the native resource it stands for (a timer
+// to this run's clock, a channel to the HAL channel of its name); see vm/RestartList.h.
+using NativeReattach = ErrorOr<void> (*)(VirtualMachine&, Value object, ResumeClock const&);
 
 // An internal class: its name, superclass, the fields its instances have (hidden names start
 // with '$'), and its native methods. The built-in classes use the same descriptor, and later
-// subsystems (windowing/, kernel objects) add theirs with register_native_class().
+// subsystems (windowing/, kernel objects) add theirs with register_native_class(). Classes
+// whose instances hold native resources give `reattach` and put them on the restart list.
 struct NativeClass {
     StringView name;
     StringView superclass; // empty = Object
     Span<StringView const> fields;
     Span<NativeMethod const> methods;
+    NativeReattach reattach {nullptr};
+};
+
+// How a thread that a native blocked continues when it is woken (block_current_thread).
+enum class WakeUp : u8 {
+    Resume,    // at the call's return, with the value it is woken with (wake_thread)
+    CallAgain, // the native runs again with the same arguments (a native polling a resource)
 };
 
 class VirtualMachine {
@@ -200,11 +245,37 @@ public:
     // NativeResult this gives.
     NativeResult prepare_invoke(
         Value callee, Value receiver, Span<Value const> arguments, NativeContinuation);
-    // For natives that block: the thread sleeps until woken; `pending` is its result then.
-    NativeResult block_current_thread(ThreadState, Value waiting_on, u64 wake_time);
+    // For natives that block: the thread sleeps until woken; `pending` is its result then. The
+    // call (receiver, arguments, method) stays on the thread's stack while it is blocked, so a
+    // restart can run it again or throw from it. With WakeUp::CallAgain the native runs again
+    // at `wake_time` (or earlier, after wake_native_waiters()) instead of being woken.
+    NativeResult block_current_thread(
+        ThreadState, Value waiting_on, u64 wake_time, WakeUp = WakeUp::Resume);
     void wake_thread(Value thread, Value pending);
+    // Any host thread may call it: natives blocked with WakeUp::CallAgain run again soon (input
+    // arrived); the host should also end its sleep_until.
+    void wake_native_waiters() { __atomic_store_n(&m_native_wake_requested, true, __ATOMIC_RELEASE); }
     [[nodiscard]] Value current_thread() const { return m_current_thread; }
-    ErrorOr<Value> spawn_closure(Value closure);
+    // A new thread calling `closure` with `arguments` (integers or values kept alive elsewhere).
+    ErrorOr<Value> spawn_closure(Value closure, Span<Value const> arguments = {});
+
+    // Restart support (vm/Restart.cpp, vm/Scheduler.cpp). The native call a blocked thread is
+    // in: its method (nil when unknown) and argument count; none for a thread not in a native.
+    struct BlockedCall {
+        Value method;
+        u32 argument_count {0};
+        WakeUp wake_up {WakeUp::Resume};
+    };
+    [[nodiscard]] Optional<BlockedCall> blocked_call(Value thread) const;
+    // Runs the native a blocked thread is in again, with the same arguments.
+    ErrorOr<void> call_native_again(Value thread);
+    // Throws `exception` from the native call a blocked thread is in (as if the native threw it).
+    ErrorOr<void> throw_from_blocked_call(Value thread, Value exception);
+
+    // A subsystem's native state, by the key its natives agree on (nullptr until set).
+    [[nodiscard]] NativeContext* native_context(StringView key) const;
+    // Sets (or replaces) the native state under `key`; the VM owns it from now on.
+    ErrorOr<void> set_native_context(StringView key, NonnullOwnPtr<NativeContext>);
 
     // Native table (rebuilt by name at attach).
     [[nodiscard]] NativeFunction native_function(i32 index) const
@@ -294,6 +365,9 @@ private:
     ErrorOr<void> push_entry_frame(
         Value thread, Value method, Value receiver, Value closure, Span<Value const> arguments);
     ErrorOr<Value> pick_runnable();
+    // The scheduler's work between time slices (vm/Scheduler.cpp): natives that poll, timers.
+    ErrorOr<void> retry_native_waiters();
+    ErrorOr<void> complete_native_call(Value thread, NativeResult, Value* call_arguments);
 
     Heap& m_heap;
     Host& m_host;
@@ -312,7 +386,13 @@ private:
     Vector<BoundNative> m_natives;
     Vector<NativeContinuation> m_continuations;
     Vector<String> m_registered_class_names;
+    struct NativeContextEntry {
+        String key;
+        OwnPtr<NativeContext> context;
+    };
+    Vector<NativeContextEntry> m_native_contexts;
     bool m_safepoint_requested {false};
+    bool m_native_wake_requested {false};
     bool m_exit_requested {false};
     int m_exit_status {0};
     u32 m_scheduler_cursor {0};
@@ -326,6 +406,8 @@ private:
         Value* sp {nullptr};
         u32 return_pc {0};
         u32 native_argc {0};
+        Value native_method {}; // the native being called (nil in a continuation)
+        i64 call_flags {0};     // FrameFlags of the call (constructor, negate_result, ...)
     };
     Registers m_registers;
 

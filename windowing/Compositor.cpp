@@ -84,15 +84,18 @@ void Compositor::rebuild()
     add_damage(screen_rect());
 }
 
-// Insertion sort by z_order: at most 64 windows, and usually nearly sorted already.
+// Insertion sort by layer, then z_order: at most 64 windows, and usually nearly sorted already.
 void Compositor::restack()
 {
+    auto below = [](WindowRecord const& a, WindowRecord const& b) {
+        return a.layer != b.layer ? a.layer < b.layer : a.z_order < b.z_order;
+    };
     m_stack_count = 0;
     for (auto const& window : m_store.windows) {
         if (!window.is_used())
             continue;
         int position = m_stack_count++;
-        while (position > 0 && m_store.find(m_stack[position - 1])->z_order > window.z_order) {
+        while (position > 0 && below(window, *m_store.find(m_stack[position - 1]))) {
             m_stack[position] = m_stack[position - 1];
             --position;
         }
@@ -116,7 +119,7 @@ void Compositor::add_damage(Rect rect)
 void Compositor::damage_window(WindowRecord const& window)
 {
     if (window.is_visible())
-        add_damage(FrameMetrics::visual_rect(window.frame));
+        add_damage(window.visual_rect());
 }
 
 // Focus changes the border, the title bar and its text; the content and shadow stay.
@@ -135,12 +138,24 @@ Rect Compositor::maximized_frame() const
     return {0, 0, m_screen.width(), Base::max(0, m_screen.height() - FrameMetrics::taskbar_height)};
 }
 
-ErrorOr<WindowId> Compositor::create_window(u32 owner, StringView title, Rect frame)
+ErrorOr<WindowId> Compositor::create_window(u32 owner, StringView title, Rect frame, WindowLayer layer)
 {
-    WindowId id = TRY(m_store.create_window(m_allocator, owner, title, frame));
+    WindowId id = TRY(m_store.create_window(m_allocator, owner, title, frame, layer));
     restack();
     damage_window(*m_store.find(id));
     return id;
+}
+
+void Compositor::adopt_window(WindowId id)
+{
+    WindowRecord* window = m_store.find(id);
+    if (window == nullptr)
+        return;
+    m_store.next_id = Base::max(m_store.next_id, id + 1);
+    m_store.next_z_order = Base::max(m_store.next_z_order, window->z_order + 1);
+    m_store.next_focus_order = Base::max(m_store.next_focus_order, window->focus_order + 1);
+    restack();
+    damage_window(*window);
 }
 
 void Compositor::destroy_window(WindowId id)
@@ -185,12 +200,12 @@ void Compositor::move_window(WindowId id, Point location)
 
 ErrorOr<void> Compositor::apply_frame(WindowRecord& window, Rect frame)
 {
-    Size minimum = FrameMetrics::minimum_frame_size();
+    Size minimum = window.is_decorated() ? FrameMetrics::minimum_frame_size() : Size {1, 1};
     frame.width = Base::max(frame.width, minimum.width);
     frame.height = Base::max(frame.height, minimum.height);
     if (frame == window.frame)
         return {};
-    Size content_size = FrameMetrics::content_rect(frame).size();
+    Size content_size = window.content_rect_for(frame).size();
     bool resized = content_size != window.content_size;
     TRY(window.resize_content(m_allocator, content_size, content_fill));
     damage_window(window);
@@ -221,7 +236,7 @@ void Compositor::raise(WindowId id)
     if (m_stack_count > 0 && m_stack[m_stack_count - 1] == id)
         return;
     if (window->is_visible()) {
-        Rect visual = FrameMetrics::visual_rect(window->frame);
+        Rect visual = window->visual_rect();
         bool above = false;
         for (int i = 0; i < m_stack_count; ++i) {
             if (m_stack[i] == id) {
@@ -230,7 +245,7 @@ void Compositor::raise(WindowId id)
             }
             WindowRecord const* other = m_store.find(m_stack[i]);
             if (above && other->is_visible())
-                add_damage(visual.intersected(FrameMetrics::visual_rect(other->frame)));
+                add_damage(visual.intersected(other->visual_rect()));
         }
     }
     window->z_order = m_store.next_z_order++;
@@ -242,6 +257,8 @@ void Compositor::focus(WindowId id) { focus_window(id, true); }
 void Compositor::focus_window(WindowId id, bool remember)
 {
     WindowRecord* window = m_store.find(id);
+    if (window != nullptr && !window->is_decorated())
+        window = nullptr;
     if (window == nullptr)
         id = 0;
     if (remember && window != nullptr)
@@ -264,7 +281,7 @@ void Compositor::focus_topmost_visible()
 {
     WindowRecord* best = nullptr;
     for (auto& window : m_store.windows) {
-        if (window.is_visible() && window.id != m_store.focused
+        if (window.is_visible() && window.is_decorated() && window.id != m_store.focused
             && (best == nullptr || window.focus_order > best->focus_order))
             best = &window;
     }
@@ -336,6 +353,11 @@ HitTestResult Compositor::hit_test(Point point) const
         if (!window->is_visible())
             continue;
         Rect frame = window->frame;
+        if (!window->is_decorated()) {
+            if (frame.contains(point))
+                return {window->id, HitZone::Content};
+            continue;
+        }
         bool resizable = window->state == WindowState::Normal;
         Rect grab = resizable ? frame.inflated(FrameMetrics::resize_margin) : frame;
         if (!grab.contains(point))
@@ -547,8 +569,10 @@ void Compositor::press(Point point)
         return;
     }
     WindowRecord* window = m_store.find(hit.window);
-    raise(hit.window);
-    focus_window(hit.window, true);
+    if (window->is_decorated()) {
+        raise(hit.window);
+        focus_window(hit.window, true);
+    }
     m_capture_window = hit.window;
     m_capture_zone = hit.zone;
     m_capture_start = point;
@@ -629,7 +653,7 @@ void Compositor::handle_key(Hal::InputEvent const& event)
         if (m_cycle_count == 0) {
             // Most recently focused first; minimized windows take part (choosing one restores it).
             for (auto const& window : m_store.windows) {
-                if (!window.is_used())
+                if (!window.is_used() || !window.is_decorated())
                     continue;
                 int position = m_cycle_count++;
                 while (

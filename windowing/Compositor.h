@@ -121,8 +121,12 @@ public:
     Rect maximized_frame() const;
 
     // Window management (what the mouse does, also callable directly).
-    [[nodiscard]] ErrorOr<WindowId> create_window(u32 owner, StringView title, Rect frame);
+    [[nodiscard]] ErrorOr<WindowId> create_window(
+        u32 owner, StringView title, Rect frame, WindowLayer = WindowLayer::Normal);
     void destroy_window(WindowId);
+    // A record its owner put into the store itself (made from a persistent object): stacks
+    // and shows it.
+    void adopt_window(WindowId);
     void set_title(WindowId, StringView title);
     void move_window(WindowId, Point location);
     [[nodiscard]] ErrorOr<void> set_window_frame(WindowId, Rect frame);
@@ -175,6 +179,7 @@ private:
     // CompositorPaint.cpp
     void paint(Rect rect);
     void paint_window(Painter&, WindowRecord const&);
+    void paint_content(Painter&, WindowRecord const&);
     void paint_button(Painter&, WindowRecord const&, int index, bool focused);
     void paint_cursor(Painter&);
 

@@ -39,10 +39,14 @@ namespace {
     };
 
     // Opaque windows hide what is below them; a rect entirely inside one needs nothing below it.
-    bool covers(Rect frame, WindowState state, Rect area)
+    bool covers(WindowRecord const& window, Rect area)
     {
-        if (state == WindowState::Maximized)
+        Rect frame = window.frame;
+        // A background window is opaque; panels may be shaped (rounded menus), so never trusted.
+        if (window.layer == WindowLayer::Background || window.state == WindowState::Maximized)
             return frame.contains(area);
+        if (window.layer == WindowLayer::Panel)
+            return false;
         // The rounded top corners let the wallpaper through: only trust below them.
         Rect solid {frame.x, frame.y + FrameMetrics::corner_radius, frame.width,
             frame.height - FrameMetrics::corner_radius};
@@ -81,7 +85,7 @@ void Compositor::paint(Rect rect)
     bool wallpaper = true;
     for (int i = m_stack_count - 1; i >= 0; --i) {
         WindowRecord const* window = m_store.find(m_stack[i]);
-        if (window->is_visible() && covers(window->frame, window->state, rect)) {
+        if (window->is_visible() && covers(*window, rect)) {
             first = i;
             wallpaper = false;
             break;
@@ -93,7 +97,7 @@ void Compositor::paint(Rect rect)
     }
     for (int i = first; i < m_stack_count; ++i) {
         WindowRecord const* window = m_store.find(m_stack[i]);
-        if (window->is_visible() && FrameMetrics::visual_rect(window->frame).intersects(rect))
+        if (window->is_visible() && window->visual_rect().intersects(rect))
             paint_window(painter, *window);
     }
     if (cursor_rect().intersects(rect))
@@ -102,6 +106,10 @@ void Compositor::paint(Rect rect)
 
 void Compositor::paint_window(Painter& painter, WindowRecord const& window)
 {
+    if (!window.is_decorated()) {
+        paint_content(painter, window);
+        return;
+    }
     Rect frame = window.frame;
     bool focused = m_store.focused == window.id;
     bool rounded = window.state != WindowState::Maximized;
@@ -146,15 +154,23 @@ void Compositor::paint_window(Painter& painter, WindowRecord const& window)
         }
     }
 
+    paint_content(painter, window);
+}
+
+void Compositor::paint_content(Painter& painter, WindowRecord const& window)
+{
+    Rect content = window.content_rect();
     Bitmap pixels = window.content();
-    Rect visible = content.intersected(clip);
-    // Content is opaque and copied 1:1; a buffer smaller than the frame (its owner has not
-    // caught up with a resize) shows white beyond its edges.
-    if (pixels.size() != content.size())
+    Rect visible = content.intersected(painter.clip_rect());
+    // Decorated content is opaque and copied 1:1; a buffer smaller than the frame (its owner
+    // has not caught up with a resize) shows white beyond its edges. Panels are blended, so
+    // they may have rounded corners or soft edges.
+    bool opaque = window.is_decorated();
+    if (opaque && pixels.size() != content.size())
         painter.fill_rect(content, Color::from_rgb(0xffffff));
     if (!visible.is_empty() && !pixels.is_null()) {
         Rect source {visible.x - content.x, visible.y - content.y, visible.width, visible.height};
-        painter.blit(visible.location(), pixels, source, BlendMode::Copy);
+        painter.blit(visible.location(), pixels, source, opaque ? BlendMode::Copy : BlendMode::SourceOver);
     }
 }
 

@@ -53,9 +53,9 @@ void WindowRecord::free_content(PixelAllocator& allocator)
 }
 
 ErrorOr<WindowId> WindowStore::create_window(
-    PixelAllocator& allocator, u32 owner, StringView title, Rect frame)
+    PixelAllocator& allocator, u32 owner, StringView title, Rect frame, WindowLayer layer)
 {
-    Size minimum = FrameMetrics::minimum_frame_size();
+    Size minimum = layer == WindowLayer::Normal ? FrameMetrics::minimum_frame_size() : Size {1, 1};
     frame.width = Base::max(frame.width, minimum.width);
     frame.height = Base::max(frame.height, minimum.height);
     for (auto& window : windows) {
@@ -63,6 +63,7 @@ ErrorOr<WindowId> WindowStore::create_window(
             continue;
         window = WindowRecord {};
         window.owner = owner;
+        window.layer = layer;
         window.frame = frame;
         window.restore_frame = frame;
         window.set_title(title);

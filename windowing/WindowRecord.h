@@ -88,6 +88,16 @@ struct FrameMetrics {
     }
 };
 
+// Where a window sits and how it looks. Normal windows have decorations, take the keyboard
+// focus and take part in Alt+Tab. Background (the shell's wallpaper) and Panel (the task bar,
+// menus) windows are all content, are never focused, moved or resized by the mouse, and stay
+// below, respectively above, every normal window.
+enum class WindowLayer : u8 {
+    Background,
+    Normal,
+    Panel,
+};
+
 struct WindowRecord {
     static constexpr int title_capacity = 128; // Bytes of UTF-8; longer titles are cut.
 
@@ -99,6 +109,7 @@ struct WindowRecord {
     u32 focus_order {0}; // Larger was focused more recently (for Alt+Tab).
     WindowState state {WindowState::Normal};
     WindowState state_before_minimize {WindowState::Normal};
+    WindowLayer layer {WindowLayer::Normal};
     u8 title_length {0};
     char title_bytes[title_capacity] {};
     // Content pixels: content_size.width * content_size.height, owned through the allocator.
@@ -110,7 +121,12 @@ struct WindowRecord {
     StringView title() const { return {title_bytes, title_length}; }
     // Stores `text`, cut at a character boundary to fit title_capacity.
     void set_title(StringView text);
-    Rect content_rect() const { return FrameMetrics::content_rect(frame); }
+    bool is_decorated() const { return layer == WindowLayer::Normal; }
+    // The content of this window were its frame `area`: all of it for undecorated windows.
+    Rect content_rect_for(Rect area) const { return is_decorated() ? FrameMetrics::content_rect(area) : area; }
+    Rect content_rect() const { return content_rect_for(frame); }
+    // Every pixel the window paints (the shadow of a decorated one included).
+    Rect visual_rect() const { return is_decorated() ? FrameMetrics::visual_rect(frame) : frame; }
     Bitmap content() const
     {
         return Bitmap(pixels, content_size.width, content_size.height, content_size.width * 4);
@@ -131,7 +147,8 @@ struct WindowStore {
     WindowId focused {0};
 
     // A new window on top, not focused, its content white and sized for `frame`.
-    [[nodiscard]] ErrorOr<WindowId> create_window(PixelAllocator&, u32 owner, StringView title, Rect frame);
+    [[nodiscard]] ErrorOr<WindowId> create_window(
+        PixelAllocator&, u32 owner, StringView title, Rect frame, WindowLayer = WindowLayer::Normal);
     void destroy_window(PixelAllocator&, WindowId);
     WindowRecord* find(WindowId);
     WindowRecord const* find(WindowId) const;

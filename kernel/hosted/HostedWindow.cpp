@@ -99,6 +99,8 @@ HostedWindow::HostedWindow()
     if (auto framebuffer = Hal::framebuffer(); framebuffer.has_value())
         m_framebuffer = *framebuffer;
     setTitle(QStringLiteral("Phantom"));
+    // The OS draws its own pointer.
+    setCursor(Qt::BlankCursor);
     resize(static_cast<int>(m_framebuffer.width), static_cast<int>(m_framebuffer.height));
     set_present_listener(on_present, this);
 }

@@ -11,6 +11,7 @@
 #include <kernel/hosted/HostedWorld.h>
 #include <tools/phc/SourceFiles.h>
 #include <vm/world/World.h>
+#include <windowing/DesktopObjects.h>
 
 #include <base/Log.h>
 
@@ -55,6 +56,7 @@ namespace {
             }
             return static_cast<usize>(count);
         }
+        bool input_ended() override { return m_ended; }
         bool wait_for_input(u64 deadline_ns) override
         {
             u64 now = Hal::monotonic_nanoseconds();
@@ -97,6 +99,9 @@ namespace {
             PhantomTools::HostImportLoader loader(PhantomTools::standard_library_folder());
             Lang::CompileOptions options;
             options.import_loader = &loader;
+            // The program may name the world's internal classes (World, for the object shell).
+            VM::World::WorldClassNames world_classes(Windowing::desktop_native_classes());
+            options.environment = &world_classes;
             auto compiled = Lang::compile(Span<Lang::SourceFile const>(&file, 1), diagnostics, options);
             if (compiled.is_error() && diagnostics.has_errors()) {
                 if (auto rendered = diagnostics.render(); !rendered.is_error())
@@ -128,6 +133,9 @@ int run_world(WorldArguments const& arguments)
     VM::World::WorldOptions options;
     options.start = arguments.fresh ? VM::World::Start::Fresh : VM::World::Start::ResumeOrFresh;
     options.commit_output = arguments.commit_output;
+    // The window system's classes (Window, Desktop...): every hosted world has them, so a
+    // world made with a window resumes without one and the other way round.
+    options.native_classes = Windowing::desktop_native_classes();
     if (arguments.has_snapshot_interval)
         options.snapshot_interval_ns = arguments.snapshot_interval_ms * Hal::nanoseconds_per_millisecond;
     auto result = VM::World::run_world(*device.value(), console, program, options);

@@ -6,6 +6,7 @@
  * kernel's command-line syntax, so a scenario is started the same way on both ports:
  * `phantom-hosted test=base`.
  */
+#include <kernel/hosted/HostedDesktop.h>
 #include <kernel/hosted/HostedDevices.h>
 #include <kernel/hosted/HostedPanic.h>
 #include <kernel/hosted/HostedScreen.h>
@@ -148,6 +149,7 @@ int main(int argc, char** argv)
 
     StringView test_name;
     Hosted::WorldArguments world;
+    bool window = false; // window=1: the world's screen in a Qt window (HostedDesktop.h)
     for (int index = 1; index < argc; ++index) {
         StringView argument {argv[index], __builtin_strlen(argv[index])};
         if (argument.starts_with("test="sv)) {
@@ -158,6 +160,8 @@ int main(int argc, char** argv)
             world.snapshot_interval_ms = *interval;
         } else if (argument.starts_with("world="sv)) {
             world.program_path = argument.substring_view(6, argument.length() - 6);
+        } else if (argument == "window=1"sv) {
+            window = true;
         } else if (argument == "fresh"sv) {
             world.fresh = true;
         } else if (argument == "commit_output=1"sv) {
@@ -169,7 +173,7 @@ int main(int argc, char** argv)
         } else if (!Hosted::configure_device_argument(argument)
             && !Hosted::configure_screen_argument(argument)) {
             logln("usage: phantom-hosted [test=NAME] [disk=PATH] [world=PROGRAM.ph] [fresh] "
-                  "[commit_output=1] [snapshot_ms=N] [ledger_stop=N] [ledger_writer=1] "
+                  "[commit_output=1] [snapshot_ms=N] [window=1] [ledger_stop=N] [ledger_writer=1] "
                   "[channel.NAME=PATH] [screen=WxH]; tests: {}",
                 s_test_names);
             return static_cast<int>(Verdict::Usage);
@@ -188,7 +192,7 @@ int main(int argc, char** argv)
     }
 
     if (!world.program_path.is_empty())
-        return Hosted::run_world(world);
+        return window ? Hosted::run_world_in_window(world, argc, argv) : Hosted::run_world(world);
 
     // No world to run: stay up like the kernel does until stopped.
     signal(SIGINT, request_stop);

@@ -3,11 +3,10 @@
  * boot stack. It brings the machine up in the order things can fail visibly: log first,
  * then CPU tables (so every later fault gets a panic report), then everything else, and
  * ends the boot with `phantom: ready in <N> ms`. With `test=NAME` it then runs that test
- * and exits QEMU with the verdict; otherwise it halts.
+ * and exits QEMU with the verdict; otherwise it runs the world on the disk (world/PcWorld.h).
  */
 #include <base/Log.h>
 #include <base/Version.h>
-#include <kernel/hal/Power.h>
 #include <kernel/pc/BootClock.h>
 #include <kernel/pc/DebugExit.h>
 #include <kernel/pc/KernelHeap.h>
@@ -27,6 +26,7 @@
 #include <kernel/pc/memory/VirtualMemory.h>
 #include <kernel/pc/threads/Scheduler.h>
 #include <kernel/pc/time/Clock.h>
+#include <kernel/pc/world/PcWorld.h>
 
 extern "C" u8 boot_stack_guard[];
 extern "C" u8 kernel_image_start[];
@@ -60,23 +60,6 @@ namespace {
             frequency / 1'000'000, frequency / 1000 % 1000,
             BootClock::ticks_to_microseconds(BootClock::entry_tsc()) / 1000);
         logln("symbols: {} kernel functions named for backtraces", kernel_symbol_count());
-    }
-
-    // Outside test mode: the power button (QMP system_powerdown) turns the machine off. The
-    // world's own shutdown (a last snapshot first) replaces this once the OS runs a world.
-    void power_thread(void*)
-    {
-        Hal::wait_for_shutdown_request();
-        logln("shutdown requested; nothing to save yet");
-        Hal::power_off();
-    }
-
-    void start_power_thread()
-    {
-        Hal::ThreadOptions options;
-        options.name = "power"sv;
-        if (auto thread = Hal::create_thread(power_thread, nullptr, options); thread.is_error())
-            logln("no power thread ({}); the power button is ignored", thread.error());
     }
 
 } // namespace
@@ -120,6 +103,7 @@ extern "C" [[noreturn]] void kernel_main(u32 protocol, u32 information_physical_
         auto verdict = run_test(*test_name);
         exit_emulator(verdict == TestVerdict::Pass ? EmulatorExitCode::Pass : EmulatorExitCode::Fail);
     }
-    start_power_thread();
+    // Outside test mode the machine runs the world on its disk (or idles without one).
+    start_world(boot.command_line);
     Scheduler::finish_boot_thread();
 }

@@ -12,6 +12,7 @@
 #include <kernel/pc/memory/MemoryTests.h>
 #include <kernel/pc/memory/VirtualMemory.h>
 #include <kernel/pc/persist/PersistTests.h>
+#include <kernel/pc/runtime/MathTests.h>
 #include <kernel/pc/threads/FpuTests.h>
 #include <kernel/pc/threads/ThreadTests.h>
 #include <new>
@@ -240,6 +241,7 @@ namespace {
         {"interrupts"sv, ThreadTests::interrupts},
         {"thread_stack_overflow"sv, ThreadTests::thread_stack_overflow},
         {"fpu"sv, FpuTests::fpu},
+        {"math"sv, MathTests::math},
     };
 
 } // namespace

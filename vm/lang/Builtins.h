@@ -50,7 +50,11 @@ namespace Lang {
     C(ArithmeticError, true)                                                                                 \
     C(StackOverflow, true)                                                                                   \
     C(ThreadError, true)                                                                                     \
-    C(Deadlock, true)
+    C(Deadlock, true)                                                                                        \
+    /* The restart contract's classes (vm/RestartList.h, vm/natives/Core.cpp). */                            \
+    C(Restarted, true)                                                                                       \
+    C(Timer, false)                                                                                          \
+    C(Channel, false)
 
 // Free functions: name, the native class and static method they call, and how many
 // arguments they take (at least, at most).

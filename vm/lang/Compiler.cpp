@@ -127,7 +127,15 @@ ErrorOr<CompiledProgram> compile(
         module->file_class->name = module->name;
     }
 
+    // An input's value: its last statement, when that is an expression, becomes main's result.
+    if (options.evaluation && !modules[0]->statements.is_empty()) {
+        auto* last = modules[0]->statements.last();
+        if (last->kind == NodeKind::ExpressionStatement)
+            last->kind = NodeKind::Return;
+    }
+
     Resolver resolver(arena, diagnostics, modules);
+    resolver.set_environment(options.environment, options.evaluation);
     TRY(resolver.resolve());
     if (diagnostics.has_errors())
         return compile_failed();

@@ -43,8 +43,24 @@ protected:
     ~ImportLoader() = default;
 };
 
+// Names a running VM already has, for code compiled into it (the object shell): a free
+// identifier that the program does not declare resolves to one of these classes or globals.
+class NameEnvironment {
+public:
+    virtual bool has_class(StringView name) const = 0;
+    virtual bool has_global(StringView name) const = 0;
+
+protected:
+    ~NameEnvironment() = default;
+};
+
 struct CompileOptions {
     ImportLoader* import_loader {nullptr};
+    NameEnvironment const* environment {nullptr};
+    // Evaluation mode (one object-shell input): the program's top-level `var`s and `let`s are
+    // VM globals under their own names (they outlive the input), and when the last top-level
+    // statement is an expression, main returns its value.
+    bool evaluation {false};
     // Emit CheckType at the entry of functions whose parameters carry type annotations and
     // where an annotated variable receives a value of unknown type.
     bool runtime_type_checks {true};

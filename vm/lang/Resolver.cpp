@@ -150,6 +150,9 @@ ErrorOr<void> Resolver::link_superclass(ClassInfo* klass)
                 klass->superclass_name);
         return {};
     }
+    // A class the running VM has (the loader checks it again when the class is loaded).
+    if (m_environment && m_environment->has_class(klass->superclass_name))
+        return {};
     m_diagnostics.errorff(klass->superclass_position, "unknown superclass '{}'", klass->superclass_name);
     return {};
 }
@@ -275,6 +278,16 @@ ErrorOr<void> Resolver::resolve()
             if (statement->kind == NodeKind::VarDecl
                 && !module->top_level_variables.contains(statement->name))
                 TRY(module->top_level_variables.try_set(statement->name, statement));
+        }
+    }
+    // An evaluated input's variables are the VM's globals, named as written, so that later
+    // inputs (compiled separately) find them.
+    if (m_evaluation && !m_modules.is_empty()) {
+        for (auto* statement : m_modules[0]->statements) {
+            if (statement->kind != NodeKind::VarDecl)
+                continue;
+            statement->access = VariableAccess::Global;
+            statement->target = statement->name;
         }
     }
 

@@ -13,6 +13,7 @@
 #include <base/ErrorOr.h>
 #include <base/Vector.h>
 #include <vm/lang/Ast.h>
+#include <vm/lang/Compiler.h>
 #include <vm/lang/Diagnostics.h>
 
 namespace Lang {
@@ -24,6 +25,14 @@ public:
         , m_diagnostics(diagnostics)
         , m_modules(modules)
     { }
+
+    // Names of the running VM (free identifiers may resolve to them) and evaluation mode
+    // (CompileOptions::evaluation).
+    void set_environment(NameEnvironment const* environment, bool evaluation)
+    {
+        m_environment = environment;
+        m_evaluation = evaluation;
+    }
 
     // Only allocation failure is an Error; semantic errors go to the diagnostics.
     [[nodiscard]] ErrorOr<void> resolve();
@@ -119,6 +128,8 @@ private:
     Vector<ClassInfo*> m_classes;
     Vector<Module*> m_initialization_order;
     FunctionContext* m_function {nullptr};
+    NameEnvironment const* m_environment {nullptr};
+    bool m_evaluation {false};
     bool m_resolving_main {false};
     u32 m_depth {0};
     bool m_too_deep {false};

@@ -249,6 +249,15 @@ ErrorOr<StaticType> Resolver::resolve_member(Node* node)
         if (found.access == VariableAccess::Class) {
             object->access = found.access;
             object->target = found.target;
+            // A static field of a class the running VM has: its global, checked at run time.
+            if (!found.klass && m_environment && m_environment->has_class(object->name)) {
+                StringBuilder global;
+                TRY(global.try_appendff("{}.{}", object->name, node->name));
+                node->access = VariableAccess::Global;
+                node->target = TRY(m_arena.intern(global.string_view()));
+                node->variable = nullptr;
+                return StaticType {};
+            }
             ClassInfo* owner = nullptr;
             auto* field = found.klass ? find_field(found.klass, node->name, &owner) : nullptr;
             if (!field || !(field->flags & NodeFlagStatic)) {

@@ -185,6 +185,17 @@ ErrorOr<Resolver::NameLookup> Resolver::lookup(StringView name, SourcePosition p
         result.target = name;
         return result;
     }
+    // The running VM's classes and globals (evaluation in the object shell).
+    if (m_environment && m_environment->has_class(name)) {
+        result.access = VariableAccess::Class;
+        result.target = name;
+        return result;
+    }
+    if (m_environment && m_environment->has_global(name)) {
+        result.access = VariableAccess::Global;
+        result.target = name;
+        return result;
+    }
     if (auto suggestion = suggest(name); !suggestion.is_empty())
         m_diagnostics.errorff(position, "unknown name '{}'; did you mean '{}'?", name, suggestion);
     else

@@ -4,6 +4,7 @@
  * Phantom toString is involved).
  */
 #include <vm/Collections.h>
+#include <vm/RestartList.h>
 #include <vm/natives/Natives.h>
 
 namespace VM {
@@ -251,6 +252,9 @@ namespace {
         {"Nil"sv, ""sv, {}, nil_methods},
         {"Class"sv, ""sv, {}, class_methods},
         {"Math"sv, ""sv, {}, math_methods},
+        // Thrown by a native call that a restart interrupted (RestartPolicy::Fail). Not in the
+        // built-in class table, so that images made before it existed still attach.
+        {"Restarted"sv, "Error"sv, {}, {}},
     };
 
 } // namespace
@@ -266,6 +270,8 @@ Span<NativeClassGroup const> builtin_native_class_groups()
         collection_native_classes,
         thread_native_classes,
         system_native_classes,
+        timer_native_classes,
+        channel_native_classes,
     };
     return groups;
 }

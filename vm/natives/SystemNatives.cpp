@@ -1,9 +1,12 @@
 /*
  * vm/natives/SystemNatives.cpp: Console (print and println through the VM's Host; an object
- * whose class defines toString in Phantom is printed through it), Time, and Exception (the
- * root of everything the VM throws: a message and the stack trace recorded when first thrown).
+ * whose class defines toString in Phantom is printed through it), Time, Exception (the root of
+ * everything the VM throws: a message and the stack trace recorded when first thrown), and
+ * System (exit, and the "resumed after Δt" event: onResumed, offResumed, resumeCount,
+ * lastDowntime).
  */
 #include <vm/Collections.h>
+#include <vm/RestartList.h>
 #include <vm/natives/Natives.h>
 
 namespace VM {
@@ -144,8 +147,44 @@ namespace {
         return vm.block_current_thread(ThreadState::Runnable, Value::nil(), 0);
     }
 
+    // System.onResumed(closure): after every restart of the world, `closure` runs on a thread of
+    // its own with the time the world was away, in milliseconds (vm/RestartList.h).
+    NativeResult system_on_resumed(VirtualMachine& vm, Value* arguments, u32)
+    {
+        if (!is_kind(arguments[1], ObjectKind::Closure)
+            || method_header(arguments[1].as_object()->slots()[ClosureSlot::function].as_object()).parameter_count
+                != 1)
+            return vm.throw_error(BuiltinClass::TypeError,
+                "System.onResumed expects a closure taking the downtime in milliseconds"sv);
+        if (add_resume_subscriber(vm, arguments[1]).is_error())
+            return out_of_memory();
+        return returning(arguments[1]);
+    }
+
+    NativeResult system_off_resumed(VirtualMachine& vm, Value* arguments, u32)
+    {
+        return returning(vm.boolean(remove_resume_subscriber(vm, arguments[1])));
+    }
+
+    // How many times this world was resumed, and how long it was away the last time (ms).
+    NativeResult system_resume_count(VirtualMachine& vm, Value*, u32)
+    {
+        Value state = restart_state(vm);
+        return returning(state.is_nil() ? Value::integer(0) : state.as_object()->slots()[RestartStateSlot::resumes]);
+    }
+    NativeResult system_last_downtime(VirtualMachine& vm, Value*, u32)
+    {
+        Value state = restart_state(vm);
+        return returning(
+            state.is_nil() ? Value::integer(0) : state.as_object()->slots()[RestartStateSlot::last_downtime]);
+    }
+
     constexpr NativeMethod system_methods[] = {
         {"exit"sv, NativeKind::Static, -1, system_exit},
+        {"onResumed"sv, NativeKind::Static, 1, system_on_resumed},
+        {"offResumed"sv, NativeKind::Static, 1, system_off_resumed},
+        {"resumeCount"sv, NativeKind::Static, 0, system_resume_count},
+        {"lastDowntime"sv, NativeKind::Static, 0, system_last_downtime},
     };
 
     constexpr NativeClass system_classes[] = {

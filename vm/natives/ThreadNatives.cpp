@@ -3,6 +3,10 @@
  * operations park the current thread through VirtualMachine::block_current_thread and the
  * scheduler runs another; waking hands the woken thread the result of its call. Mutexes are
  * recursive and handed directly to the first waiter on unlock (FIFO, no barging).
+ *
+ * Restart policies: every wait here is on heap objects (a deadline, a thread, a mutex, a
+ * condition), which a restart keeps exactly, so a thread blocked in one simply goes on waiting
+ * (RestartPolicy::Continue); a sleeper's deadline is moved onto the new clock (vm/Restart.cpp).
  */
 #include <vm/Collections.h>
 #include <vm/natives/Natives.h>
@@ -61,12 +65,12 @@ namespace {
         {"spawn"sv, NativeKind::Static, 1, thread_spawn},
         {"current"sv, NativeKind::Static, 0,
             [](VirtualMachine& vm, Value*, u32) { return returning(vm.current_thread()); }},
-        {"sleep"sv, NativeKind::Static, 1, thread_sleep},
+        {"sleep"sv, NativeKind::Static, 1, thread_sleep, RestartPolicy::Continue},
         {"yield"sv, NativeKind::Static, 0,
             [](VirtualMachine& vm, Value*, u32) {
                 return vm.block_current_thread(ThreadState::Runnable, Value::nil(), 0);
             }},
-        {"join"sv, NativeKind::Instance, 0, thread_join},
+        {"join"sv, NativeKind::Instance, 0, thread_join, RestartPolicy::Continue},
         {"id"sv, NativeKind::Instance, 0,
             [](VirtualMachine&, Value* arguments, u32) {
                 return returning(arguments[0].as_object()->slots()[ThreadSlot::identifier]);
@@ -174,7 +178,7 @@ namespace {
 
     constexpr NativeMethod mutex_methods[] = {
         {"init"sv, NativeKind::Constructor, 0, mutex_init},
-        {"lock"sv, NativeKind::Instance, 0, mutex_lock},
+        {"lock"sv, NativeKind::Instance, 0, mutex_lock, RestartPolicy::Continue},
         {"unlock"sv, NativeKind::Instance, 0, mutex_unlock},
         {"tryLock"sv, NativeKind::Instance, 0, mutex_try_lock},
         {"isLocked"sv, NativeKind::Instance, 0,
@@ -252,7 +256,7 @@ namespace {
 
     constexpr NativeMethod condition_methods[] = {
         {"init"sv, NativeKind::Constructor, 0, condition_init},
-        {"wait"sv, NativeKind::Instance, 1, condition_wait},
+        {"wait"sv, NativeKind::Instance, 1, condition_wait, RestartPolicy::Continue},
         {"notify"sv, NativeKind::Instance, 0,
             [](VirtualMachine& vm, Value* arguments, u32) { return condition_notify(vm, arguments, false); }},
         {"notifyAll"sv, NativeKind::Instance, 0,

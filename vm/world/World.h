@@ -22,6 +22,13 @@
  *     world: committed gen=<g>                     a snapshot the world took itself
  *     world: every VM thread has ended             nothing runs any more (the world idles)
  *     world: stopped gen=<g>                       the orderly shutdown's last snapshot
+ *     world: rolling back to gen=<g>               the object shell asked for a rollback
+ *     world: rolled back to gen=<g> as gen=<n>     the store committed it; the world resumes
+ *
+ * Every world has the `World` internal class (WorldNatives.h) and reads typed lines from the
+ * console on a thread of its own (ConsoleInput.h): the object shell (shell/system.ph) is a
+ * world program like any other. A rollback ends the running session, rolls the store back
+ * and resumes the rolled-back world in the same process (WorldSession.h).
  */
 #pragma once
 
@@ -32,6 +39,7 @@
 #include <kernel/persist/PersistentAddressSpace.h>
 #include <vm/ClassImage.h>
 #include <vm/VirtualMachine.h>
+#include <vm/lang/Compiler.h>
 
 namespace VM::World {
 
@@ -51,6 +59,11 @@ public:
     // Blocks until input may be readable or the deadline passes (false then). The world calls
     // it from a reader thread of its own that never touches persistent memory.
     virtual bool wait_for_input(u64 deadline_ns) = 0;
+    // True once the input has ended for good (a closed stdin); a serial line never ends.
+    virtual bool input_ended() { return false; }
+    // Whether the world writes back what is typed: a serial terminal shows only what the
+    // other end sends, a hosted terminal echoes by itself.
+    virtual bool echoes_input() const { return false; }
 
 protected:
     ~Console() = default;
@@ -86,6 +99,21 @@ struct WorldOptions {
     Span<NativeClass const> native_classes;
     // The VM's host thread (the compiler of a fresh world's program runs there too).
     usize thread_stack_size {8 * 1024 * 1024};
+};
+
+// The internal classes every world has (`World`, vm/world/WorldNatives.h) and those of the
+// port, by name, for the compiler: a ProgramSource compiling the world's program passes it as
+// Lang::CompileOptions::environment so that the program may name them.
+class WorldClassNames final : public Lang::NameEnvironment {
+public:
+    explicit WorldClassNames(Span<NativeClass const> port_classes = {})
+        : m_port_classes(port_classes)
+    { }
+    bool has_class(StringView name) const override;
+    bool has_global(StringView) const override { return false; }
+
+private:
+    Span<NativeClass const> m_port_classes;
 };
 
 // Runs the world until an orderly shutdown is requested (Hal/Power.h), then stops the VM at a
