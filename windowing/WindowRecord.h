@@ -123,7 +123,10 @@ struct WindowRecord {
     void set_title(StringView text);
     bool is_decorated() const { return layer == WindowLayer::Normal; }
     // The content of this window were its frame `area`: all of it for undecorated windows.
-    Rect content_rect_for(Rect area) const { return is_decorated() ? FrameMetrics::content_rect(area) : area; }
+    Rect content_rect_for(Rect area) const
+    {
+        return is_decorated() ? FrameMetrics::content_rect(area) : area;
+    }
     Rect content_rect() const { return content_rect_for(frame); }
     // Every pixel the window paints (the shadow of a decorated one included).
     Rect visual_rect() const { return is_decorated() ? FrameMetrics::visual_rect(frame) : frame; }
