@@ -447,17 +447,24 @@ void protect(FlatPtr address, usize bytes, Protection protection, Executable exe
     bytes = align_up(bytes);
     Reservation* reservation = reservation_for(address, bytes);
     VERIFY(is_page_aligned(address) && reservation);
+    // A clean page stays read-only whatever its logical protection (dirty tracking), so a
+    // snapshot's write protection of pages it has just cleaned changes nothing on the host: no
+    // mprotect() then. On a virtual machine each call costs microseconds.
+    bool host_changed = false;
     for (FlatPtr page = address; page < address + bytes; page += page_size) {
         u64& entry = entry_of(*reservation, page);
         if (!(entry & page_mapped))
             continue;
+        int before = host_protection(entry);
         entry &= ~(page_writable | page_executable);
         if (protection == Protection::ReadWrite)
             entry |= page_writable;
         if (executable == Executable::Yes)
             entry |= page_executable;
+        host_changed |= host_protection(entry) != before;
     }
-    apply_protection(*reservation, address, bytes);
+    if (host_changed)
+        apply_protection(*reservation, address, bytes);
 }
 
 Optional<PageState> query(FlatPtr address)

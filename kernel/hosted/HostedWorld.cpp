@@ -67,7 +67,9 @@ namespace {
             }
             int timeout_ms = -1;
             if (deadline_ns != Hal::no_deadline)
-                timeout_ms = deadline_ns > now ? static_cast<int>((deadline_ns - now) / Hal::nanoseconds_per_millisecond) + 1 : 0;
+                timeout_ms = deadline_ns > now
+                    ? static_cast<int>((deadline_ns - now) / Hal::nanoseconds_per_millisecond) + 1
+                    : 0;
             return readable(timeout_ms);
         }
 

@@ -182,6 +182,14 @@ ErrorOr<VM::MethodImage> CodeGenerator::generate_constructor(
     state.image = &image;
     state.next_scratch = state.scope->slot_count;
     state.max_slots = state.scope->slot_count;
+    // A superclass that only initialises fields has a synthesized `init` of no arguments.
+    bool super_initializes_fields = !inherited && Resolver::chain_initializes_fields(klass->superclass);
+    auto call_super_init_without_arguments = [&]() -> ErrorOr<void> {
+        TRY(emit(Opcode::PushSelf));
+        auto name = TRY(m_function->builder.add_name("init"sv));
+        TRY(m_function->builder.emit_send(Opcode::SuperSend, name, 0));
+        return emit(Opcode::Pop);
+    };
     auto* saved = m_function;
     m_function = &state;
     auto result = [&]() -> ErrorOr<void> {
@@ -199,9 +207,13 @@ ErrorOr<VM::MethodImage> CodeGenerator::generate_constructor(
                 TRY(m_function->builder.emit_send(
                     Opcode::SuperSend, name, static_cast<u8>(inherited->parameters.size())));
                 TRY(emit(Opcode::Pop));
+            } else if (super_initializes_fields) {
+                TRY(call_super_init_without_arguments());
             }
             return {};
         }
+        if (!state.scope->calls_super_init && super_initializes_fields)
+            TRY(call_super_init_without_arguments());
         if (!state.scope->calls_super_init && inherited) {
             if (!inherited->parameters.is_empty()) {
                 m_diagnostics.errorff(explicit_constructor->position,
@@ -210,10 +222,7 @@ ErrorOr<VM::MethodImage> CodeGenerator::generate_constructor(
                     klass->name, klass->superclass_name, inherited->parameters.size(),
                     inherited->parameters.size() == 1 ? ""sv : "s"sv);
             } else {
-                TRY(emit(Opcode::PushSelf));
-                auto name = TRY(m_function->builder.add_name("init"sv));
-                TRY(m_function->builder.emit_send(Opcode::SuperSend, name, 0));
-                TRY(emit(Opcode::Pop));
+                TRY(call_super_init_without_arguments());
             }
         }
         return block(explicit_constructor->body);

@@ -79,6 +79,17 @@ FunctionInfo* Resolver::find_constructor(ClassInfo* klass)
     return nullptr;
 }
 
+bool Resolver::chain_initializes_fields(ClassInfo* klass)
+{
+    for (u32 guard = 0; klass && guard < 10000; klass = klass->superclass, ++guard) {
+        for (auto* field : klass->fields) {
+            if (!(field->flags & NodeFlagStatic) && field->a)
+                return true;
+        }
+    }
+    return false;
+}
+
 bool Resolver::chain_fully_known(ClassInfo* klass)
 {
     for (u32 guard = 0; klass && guard < 10000; klass = klass->superclass, ++guard) {

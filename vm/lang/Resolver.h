@@ -52,6 +52,9 @@ public:
     [[nodiscard]] static FunctionInfo* find_constructor(ClassInfo*);
     // True when every class in the chain is a user class (so a missing member is an error).
     [[nodiscard]] static bool chain_fully_known(ClassInfo*);
+    // Whether a class of the chain initialises instance fields: such a class has an `init` of
+    // no arguments (synthesized) even without a constructor of its own.
+    [[nodiscard]] static bool chain_initializes_fields(ClassInfo*);
     [[nodiscard]] static bool is_subclass(ClassInfo* klass, ClassInfo* ancestor);
 
     // The walk refuses trees deeper than this (the parser keeps real programs far below).

@@ -144,7 +144,8 @@ ErrorOr<StaticType> Resolver::resolve_call(Node* node)
             scope->calls_super_init = true;
             auto* constructor = klass->superclass ? find_constructor(klass->superclass) : nullptr;
             TRY(what.try_appendff("the constructor of '{}'", klass->superclass_name));
-            if (!constructor && klass->superclass && chain_fully_known(klass->superclass)) {
+            if (!constructor && klass->superclass && chain_fully_known(klass->superclass)
+                && !chain_initializes_fields(klass->superclass)) {
                 TRY(resolve_arguments(node, nullptr, {}));
                 if (!node->list.is_empty())
                     m_diagnostics.errorff(node->position, "class '{}' has no constructor taking arguments",

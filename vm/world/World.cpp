@@ -112,8 +112,8 @@ ErrorOr<Persist::GenerationInfo> run_world(
         // What the session ran since its last snapshot is dropped, as after a power cut; the
         // next session resumes the rolled-back generation.
         auto rolled = TRY(roll_back(device, rollback_target));
-        resume_prefix = TRY(String::formatted("rolled back to generation {} (now generation {}); ",
-            rollback_target, rolled.generation));
+        resume_prefix = TRY(String::formatted(
+            "rolled back to generation {} (now generation {}); ", rollback_target, rolled.generation));
         session_options.start = Start::ResumeOrFresh;
     }
 }
