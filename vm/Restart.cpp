@@ -155,7 +155,8 @@ static ErrorOr<void> apply_restart_policies(
         case RestartPolicy::Fail: {
             StringBuilder message;
             TRY(append_method_name(message, call->method));
-            TRY(message.try_appendff(" was interrupted by a restart (the world was away {} ms)", options.downtime_ms));
+            TRY(message.try_appendff(
+                " was interrupted by a restart (the world was away {} ms)", options.downtime_ms));
             auto exception = TRY(make_restarted(vm, message.string_view()));
             TRY(vm.throw_from_blocked_call(thread.value(), exception));
             ++report.failed_calls;

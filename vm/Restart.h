@@ -60,9 +60,9 @@ struct RestartReport {
     u32 shifted_deadlines {0};  // sleeping threads and polling natives
     u32 reattached_objects {0}; // restart-list objects whose hook ran
     u32 failed_reattachments {0};
-    u32 continued_calls {0};   // threads left waiting in a native (RestartPolicy::Continue)
-    u32 reexecuted_calls {0};  // natives run again (RestartPolicy::Reexecute)
-    u32 failed_calls {0};      // calls that threw Restarted (RestartPolicy::Fail)
+    u32 continued_calls {0};    // threads left waiting in a native (RestartPolicy::Continue)
+    u32 reexecuted_calls {0};   // natives run again (RestartPolicy::Reexecute)
+    u32 failed_calls {0};       // calls that threw Restarted (RestartPolicy::Fail)
     u32 resume_subscribers {0}; // System.onResumed threads started
 };
 

@@ -45,8 +45,8 @@ namespace {
 
     bool is_blocked(ThreadState state)
     {
-        return state == ThreadState::Blocked || state == ThreadState::Waiting || state == ThreadState::Sleeping
-            || state == ThreadState::Joining;
+        return state == ThreadState::Blocked || state == ThreadState::Waiting
+            || state == ThreadState::Sleeping || state == ThreadState::Joining;
     }
 
     Optional<Record> record_of(Value thread)
@@ -70,7 +70,8 @@ namespace {
         record.call_flags = (bits >> 16) & 0xff;
         record.wake_up = static_cast<WakeUp>((bits >> 32) & 0xff);
         record.call_arguments = top - 2 - static_cast<i64>(record.argument_count) - 1;
-        if (record.call_arguments < 0 || (!record.method.is_nil() && !is_kind(record.method, ObjectKind::Method))
+        if (record.call_arguments < 0
+            || (!record.method.is_nil() && !is_kind(record.method, ObjectKind::Method))
             || record.wake_up > WakeUp::CallAgain)
             return {};
         return record;
@@ -98,7 +99,8 @@ static Value* store_result(VirtualMachine& vm, Value* call_arguments, Value valu
     return call_arguments + 1;
 }
 
-NativeResult VirtualMachine::block_current_thread(ThreadState state, Value waiting_on, u64 wake_time, WakeUp wake_up)
+NativeResult VirtualMachine::block_current_thread(
+    ThreadState state, Value waiting_on, u64 wake_time, WakeUp wake_up)
 {
     auto* thread = m_current_thread.as_object();
     if (state == ThreadState::Runnable) {
@@ -109,13 +111,15 @@ NativeResult VirtualMachine::block_current_thread(ThreadState state, Value waiti
         if (m_registers.sp + 2 > m_registers.stack_end)
             return throw_error(BuiltinClass::StackOverflow, "stack overflow"sv);
         m_registers.sp[0] = m_registers.native_method;
-        m_registers.sp[1] = Value::integer(record_word(m_registers.native_argc, m_registers.call_flags, wake_up));
+        m_registers.sp[1]
+            = Value::integer(record_word(m_registers.native_argc, m_registers.call_flags, wake_up));
         m_registers.sp += 2;
     }
     thread->slots()[ThreadSlot::state] = Value::integer(static_cast<i64>(state));
     m_heap.write(thread, ThreadSlot::waiting_on, waiting_on);
     bool timed = state == ThreadState::Sleeping || (state != ThreadState::Runnable && wake_time != 0);
-    thread->slots()[ThreadSlot::wake_time] = timed ? Value::integer(static_cast<i64>(wake_time)) : Value::nil();
+    thread->slots()[ThreadSlot::wake_time]
+        = timed ? Value::integer(static_cast<i64>(wake_time)) : Value::nil();
     return {NativeOutcome::Block, Value::nil()};
 }
 
@@ -182,7 +186,8 @@ ErrorOr<void> VirtualMachine::call_native_again(Value thread)
     Handle keep(m_heap, thread);
     auto record = record_of(thread);
     if (!record.has_value())
-        return Error::with_message(ErrorCode::InvalidArgument, "the thread is not blocked in a native call"sv);
+        return Error::with_message(
+            ErrorCode::InvalidArgument, "the thread is not blocked in a native call"sv);
     Value method = record->method;
     i32 index = is_kind(method, ObjectKind::Method) ? method_header(method.as_object()).native_index : -1;
     if (index < 0 || static_cast<usize>(index) >= m_natives.size()) {
@@ -203,11 +208,12 @@ ErrorOr<void> VirtualMachine::call_native_again(Value thread)
     Value saved_thread = m_current_thread;
     auto saved_registers = m_registers;
     m_current_thread = thread;
-    m_registers = Registers {base, base + stack->slot_count, base + object->slots()[ThreadSlot::frame].as_integer(),
-        call_arguments + record->argument_count + 1,
+    m_registers = Registers {base, base + stack->slot_count,
+        base + object->slots()[ThreadSlot::frame].as_integer(), call_arguments + record->argument_count + 1,
         static_cast<u32>(object->slots()[ThreadSlot::pc].as_integer()), record->argument_count, method,
         record->call_flags};
-    auto result = m_natives[static_cast<usize>(index)].function(*this, call_arguments, record->argument_count);
+    auto result
+        = m_natives[static_cast<usize>(index)].function(*this, call_arguments, record->argument_count);
     auto completed = complete_native_call(keep.value(), result, call_arguments);
     m_current_thread = saved_thread;
     m_registers = saved_registers;

@@ -249,8 +249,7 @@ public:
     // call (receiver, arguments, method) stays on the thread's stack while it is blocked, so a
     // restart can run it again or throw from it. With WakeUp::CallAgain the native runs again
     // at `wake_time` (or earlier, after wake_native_waiters()) instead of being woken.
-    NativeResult block_current_thread(
-        ThreadState, Value waiting_on, u64 wake_time, WakeUp = WakeUp::Resume);
+    NativeResult block_current_thread(ThreadState, Value waiting_on, u64 wake_time, WakeUp = WakeUp::Resume);
     void wake_thread(Value thread, Value pending);
     // Any host thread may call it: natives blocked with WakeUp::CallAgain run again soon (input
     // arrived); the host should also end its sleep_until.

@@ -152,7 +152,8 @@ namespace {
     NativeResult system_on_resumed(VirtualMachine& vm, Value* arguments, u32)
     {
         if (!is_kind(arguments[1], ObjectKind::Closure)
-            || method_header(arguments[1].as_object()->slots()[ClosureSlot::function].as_object()).parameter_count
+            || method_header(arguments[1].as_object()->slots()[ClosureSlot::function].as_object())
+                    .parameter_count
                 != 1)
             return vm.throw_error(BuiltinClass::TypeError,
                 "System.onResumed expects a closure taking the downtime in milliseconds"sv);
@@ -170,7 +171,8 @@ namespace {
     NativeResult system_resume_count(VirtualMachine& vm, Value*, u32)
     {
         Value state = restart_state(vm);
-        return returning(state.is_nil() ? Value::integer(0) : state.as_object()->slots()[RestartStateSlot::resumes]);
+        return returning(
+            state.is_nil() ? Value::integer(0) : state.as_object()->slots()[RestartStateSlot::resumes]);
     }
     NativeResult system_last_downtime(VirtualMachine& vm, Value*, u32)
     {
