@@ -11,6 +11,7 @@
  * A Window keeps its whole state in its slots (DesktopObjects.h); while it is open the
  * compositor's record is the working copy and is written back after every operation.
  */
+#include <kernel/hal/Screen.h>
 #include <vm/Collections.h>
 #include <windowing/DesktopNativeSupport.h>
 #include <windowing/DesktopRuntime.h>
@@ -498,6 +499,29 @@ namespace {
         return nothing();
     }
 
+    // repaintRect(x, y, width, height): that part of the screen composed again and presented,
+    // the way a damaged rect is (the benchmark of a small update).
+    NativeResult desktop_repaint_rect(VirtualMachine& vm, Value* arguments, u32)
+    {
+        Optional<i64> values[4];
+        for (int i = 0; i < 4; ++i) {
+            values[i] = integer_argument(vm, arguments[1 + i]);
+            if (!values[i].has_value())
+                return usage(vm, "repaintRect(x, y, width, height)"sv);
+        }
+        auto runtime = bound_runtime(vm, arguments[0]);
+        if (runtime.is_error())
+            return failure(vm, runtime.error());
+        auto* compositor = runtime.value()->compositor();
+        Rect rect = Rect {int(*values[0]), int(*values[1]), int(*values[2]), int(*values[3])}.intersected(
+            compositor->screen_rect());
+        if (!rect.is_empty()) {
+            compositor->add_damage(rect);
+            (void)compositor->compose();
+        }
+        return nothing();
+    }
+
     // screenPixel(x, y): 0xRRGGBB of the composed screen.
     NativeResult desktop_screen_pixel(VirtualMachine& vm, Value* arguments, u32)
     {
@@ -514,6 +538,15 @@ namespace {
         return VM::returning(Value::integer(screen.pixel(int(*x), int(*y)) & 0xffffff));
     }
 
+    // Desktop.hasScreen(): whether this machine shows a screen to someone (see ScreenUse in
+    // DesktopObjects.h), so that a world program decides whether to bring up a desktop.
+    template<bool shown> NativeResult desktop_has_screen(VirtualMachine& vm, Value*, u32)
+    {
+        bool has_screen = shown && Hal::framebuffer().has_value();
+        return VM::returning(has_screen ? vm.true_value() : vm.false_value());
+    }
+
+    template<bool shown>
     constexpr NativeMethod desktop_methods[] = {
         {"init"sv, NativeKind::Constructor, 0, desktop_init},
         {"open"sv, NativeKind::Instance, 1, desktop_open},
@@ -536,7 +569,9 @@ namespace {
         {"pointerY"sv, NativeKind::Instance, 0,
             [](VirtualMachine& vm, Value* arguments, u32) { return desktop_pointer(vm, arguments, true); }},
         {"repaint"sv, NativeKind::Instance, 0, desktop_repaint},
+        {"repaintRect"sv, NativeKind::Instance, 4, desktop_repaint_rect},
         {"screenPixel"sv, NativeKind::Instance, 2, desktop_screen_pixel},
+        {"hasScreen"sv, NativeKind::Static, 0, desktop_has_screen<shown>},
     };
 
     constexpr StringView image_fields[]
@@ -555,15 +590,23 @@ namespace {
 
 } // namespace
 
-Span<VM::NativeClass const> desktop_native_classes()
+Span<VM::NativeClass const> desktop_native_classes(ScreenUse use)
 {
-    static constexpr VM::NativeClass classes[] = {
+    static constexpr VM::NativeClass hidden[] = {
         {"Image"sv, ""sv, image_fields, {image_method_table, image_method_count}},
         {"Window"sv, "Image"sv, window_fields, window_methods},
-        {"Desktop"sv, ""sv, desktop_fields, desktop_methods},
+        {"Desktop"sv, ""sv, desktop_fields, desktop_methods<false>},
         {"Event"sv, ""sv, event_fields, {}},
     };
-    return classes;
+    static constexpr VM::NativeClass shown[] = {
+        {"Image"sv, ""sv, image_fields, {image_method_table, image_method_count}},
+        {"Window"sv, "Image"sv, window_fields, window_methods},
+        {"Desktop"sv, ""sv, desktop_fields, desktop_methods<true>},
+        {"Event"sv, ""sv, event_fields, {}},
+    };
+    if (use == ScreenUse::Shown)
+        return shown;
+    return hidden;
 }
 
 } // namespace Windowing

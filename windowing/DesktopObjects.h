@@ -77,7 +77,12 @@ namespace EventSlot {
     constexpr u32 count = 12;
 } // namespace EventSlot
 
+// Whether the port shows its screen to someone: `Desktop.hasScreen()` answers true only with
+// Shown and a framebuffer (pc: a Bochs display). Hidden (the hosted port's memory buffer, and
+// tests) makes it false; every other native behaves the same, so a world moves between both.
+enum class ScreenUse : u8 { Hidden, Shown };
+
 // Image, Window, Desktop and Event, in registration order (Window after Image).
-[[nodiscard]] Span<VM::NativeClass const> desktop_native_classes();
+[[nodiscard]] Span<VM::NativeClass const> desktop_native_classes(ScreenUse = ScreenUse::Hidden);
 
 } // namespace Windowing

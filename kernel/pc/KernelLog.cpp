@@ -37,6 +37,9 @@ void write_console_text(StringView text)
     for (usize i = 0; i < text.length(); ++i) {
         if (text[i] != '\n')
             continue;
+        // A line feed the text already precedes with a carriage return stays as it is.
+        if (i > 0 && text[i - 1] == '\r')
+            continue;
         s_com1.write(text.substring_view(start, i - start));
         s_com1.write("\r\n"sv);
         start = i + 1;

@@ -281,10 +281,10 @@ void type(char const* text)
     settle();
 }
 
-// Where the launcher menu puts its item `index` (desktop.ph: eight entries, 30 pixels each).
+// Where the launcher menu puts its item `index` (shell/desktop/shell.ph: nine entries, 30 pixels each).
 QPoint menu_item(int index)
 {
-    int entries = 8;
+    int entries = 9;
     int height = entries * 30 + 24;
     int top = int(screen().height) - taskbar_height - height - 2;
     return {60, top + 12 + index * 30 + 15};

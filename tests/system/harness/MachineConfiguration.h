@@ -38,6 +38,9 @@ struct MachineConfiguration {
     int memory_mib {256};
     // Needed by QemuMachine::move_mouse_to and click (absolute coordinates).
     PointerDevice pointer_device {PointerDevice::None};
+    // When set, COM1 is also a unix socket QEMU listens on at this path (com1.log still gets
+    // everything the guest writes): a test connects to it to type on the serial console.
+    QString serial_input_socket;
     // Appended last, so they can add devices or override earlier options.
     QStringList extra_arguments;
     // The screen size used to scale mouse coordinates until a screendump reports the real one.

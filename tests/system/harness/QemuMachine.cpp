@@ -51,13 +51,19 @@ QStringList QemuMachine::qemu_arguments() const
         QStringLiteral("-no-reboot"),
         QStringLiteral("-device"),
         QStringLiteral("isa-debug-exit,iobase=0xf4,iosize=0x04"),
-        QStringLiteral("-serial"),
-        QStringLiteral("file:") + serial_log_path(),
         QStringLiteral("-qmp"),
         QStringLiteral("unix:%1,server=on,wait=off").arg(qmp_socket_path()),
         QStringLiteral("-m"),
         QString::number(m_configuration.memory_mib),
     };
+    if (m_configuration.serial_input_socket.isEmpty()) {
+        arguments << QStringLiteral("-serial") << QStringLiteral("file:") + serial_log_path();
+    } else {
+        arguments << QStringLiteral("-chardev")
+                  << QStringLiteral("socket,id=com1,path=%1,server=on,wait=off,logfile=%2")
+                         .arg(m_configuration.serial_input_socket, serial_log_path())
+                  << QStringLiteral("-serial") << QStringLiteral("chardev:com1");
+    }
     switch (m_configuration.accelerator) {
     case Accelerator::Tcg:
         arguments << QStringLiteral("-accel") << QStringLiteral("tcg");
