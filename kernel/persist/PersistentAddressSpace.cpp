@@ -340,6 +340,8 @@ ErrorOr<GenerationInfo> PersistentAddressSpace::take_snapshot()
     prepare_space();
     InFlightSnapshot snapshot;
     u64 stop_ns = Hal::monotonic_nanoseconds();
+    if (m_options.before_stop)
+        m_options.before_stop(m_options.before_stop_context);
     if (m_options.mutators)
         m_options.mutators->stop_at_safepoint();
     // The pause has two parts: waiting for every mutator to reach a safepoint (the mutators'

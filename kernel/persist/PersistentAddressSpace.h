@@ -51,6 +51,10 @@ struct AddressSpaceOptions {
     // The threads that write the PAS; stopped at a safepoint for each snapshot (may be null
     // when the caller guarantees no concurrent writer, e.g. in tests).
     Hal::ThreadGroup* mutators {nullptr};
+    // Called on the snapshot's thread right before it stops the mutators, so that they can
+    // come to a safepoint sooner than they would on their own (the world asks its VM to).
+    void (*before_stop)(void* context) {nullptr};
+    void* before_stop_context {nullptr};
     // 0: no periodic snapshot thread (snapshots only on request).
     u64 snapshot_interval_ns {default_snapshot_interval_ns};
     // Format a disk that was never formatted (a fresh world) instead of failing.

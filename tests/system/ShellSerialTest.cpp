@@ -216,11 +216,13 @@ private slots:
         QVERIFY(type(machine, keyboard, QStringLiteral("var x = 1")));
         QVERIFY(ask(machine, keyboard, QStringLiteral("x"), QStringLiteral("1")));
         auto first = ask(machine, keyboard, QStringLiteral("snapshot"),
-            QStringLiteral(R"(snapshot: generation (?<generation>\d+), pause \d+\.\d{3} ms, \d+ pages written)"));
+            QStringLiteral(
+                R"(snapshot: generation (?<generation>\d+), pause \d+\.\d{3} ms, \d+ pages written)"));
         QVERIFY(first);
         QVERIFY(ask(machine, keyboard, QStringLiteral("x = 2"), QStringLiteral("2")));
         QVERIFY(ask(machine, keyboard, QStringLiteral("snapshot"),
-            QStringLiteral(R"(snapshot: generation (?<generation>\d+), pause \d+\.\d{3} ms, \d+ pages written)")));
+            QStringLiteral(
+                R"(snapshot: generation (?<generation>\d+), pause \d+\.\d{3} ms, \d+ pages written)")));
         QString generation = first->match.captured(QStringLiteral("generation"));
         QVERIFY(ask(machine, keyboard, QStringLiteral("rollback ") + generation,
             QStringLiteral(

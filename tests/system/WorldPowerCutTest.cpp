@@ -8,7 +8,7 @@
 // length (a resumed heap is one committed snapshot); a resumed boot's first count must be no
 // lower than the last count the world reported committed. A last boot ends with the power
 // button (the last snapshot, then power-off) and tools/phantom-disk must find the image
-// healthy.
+// healthy. Then `fresh` on the command line must install a new world over it.
 #include <tests/system/WorldCounterLog.h>
 #include <tests/system/harness/SystemTest.h>
 
@@ -134,6 +134,16 @@ private slots:
             m_history.last_committed, m_history.highest);
         QCOMPARE(m_history.main_starts, 1);
         QVERIFY(m_history.last_committed > 0);
+
+        // `fresh` on the command line installs a new world over the old one: main starts again.
+        auto configuration = world_machine(image);
+        configuration.command_line += QStringLiteral(" fresh");
+        QemuMachine machine(configuration);
+        MACHINE_VERIFY(machine, machine.start());
+        check_boot(machine, true);
+        MACHINE_VERIFY(
+            machine, machine.wait_for_serial_text(QStringLiteral("world counter: main started"), 60s));
+        machine.power_cut();
     }
 };
 

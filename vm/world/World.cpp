@@ -30,12 +30,21 @@ namespace {
         StringView resume_prefix, Persist::GenerationInfo& last, u64& rollback_target)
     {
         Hal::ThreadGroup mutators;
+        // A snapshot asks the VM to stop at its next safepoint instead of waiting for the end
+        // of its time slice. The snapshot thread may start before the session exists.
+        Session* published_session = nullptr;
         Persist::AddressSpaceOptions space_options;
         space_options.mutators = &mutators;
         space_options.snapshot_interval_ns = options.snapshot_interval_ns;
+        space_options.before_stop_context = &published_session;
+        space_options.before_stop = [](void* context) {
+            if (auto* session = __atomic_load_n(static_cast<Session**>(context), __ATOMIC_ACQUIRE))
+                session->hurry_to_safepoint();
+        };
         auto space = TRY(Persist::PersistentAddressSpace::open(device, space_options));
 
         Session session(*space, console, input, source, options, classes, resume_prefix);
+        __atomic_store_n(&published_session, &session, __ATOMIC_RELEASE);
         Hal::ThreadOptions thread_options;
         thread_options.name = "vm"sv;
         thread_options.group = &mutators;
@@ -51,6 +60,8 @@ namespace {
         }
         session.request_stop();
         Hal::join_thread(thread);
+        // The last snapshot below finds the VM thread gone: nothing to hurry.
+        __atomic_store_n(&published_session, static_cast<Session*>(nullptr), __ATOMIC_RELEASE);
         if (session.failed())
             return Error::with_message(ErrorCode::Custom, "The world stopped: its VM failed."sv);
         if (!shutdown && session.rollback_target().has_value()) {

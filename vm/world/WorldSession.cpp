@@ -120,6 +120,12 @@ void Session::request_stop()
     m_wakeup.signal();
 }
 
+void Session::hurry_to_safepoint()
+{
+    if (auto* vm = __atomic_load_n(&m_vm_published, __ATOMIC_ACQUIRE))
+        vm->request_safepoint();
+}
+
 void Session::note_running()
 {
     auto& world = header_of(m_space);
@@ -232,6 +238,8 @@ ErrorOr<void> Session::boot_and_run()
         m_vm->clear_safepoint_request();
         if (stopping())
             return {};
+        // A snapshot may be waiting for this thread (hurry_to_safepoint): park for it now.
+        at_safepoint();
         if (m_requests_posted) {
             m_requests_posted = false;
             TRY(serve_requests());

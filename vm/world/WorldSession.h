@@ -57,6 +57,8 @@ public:
     static void thread_entry(void* session);
     // From the shutdown side: the VM stops at its next safepoint (or wakes up) and returns.
     void request_stop();
+    // From a snapshot's thread: the VM leaves run() at its next safepoint and parks there.
+    void hurry_to_safepoint();
     [[nodiscard]] bool failed() const { return __atomic_load_n(&m_failed, __ATOMIC_ACQUIRE); }
     // The session's thread has returned on its own (a rollback or a failure).
     [[nodiscard]] bool finished() const { return __atomic_load_n(&m_finished, __ATOMIC_ACQUIRE); }
