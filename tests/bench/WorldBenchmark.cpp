@@ -2,12 +2,12 @@
 // tests/system/worlds/churn.ph (a 20,000-array working set rewritten slot by slot: dirty pages
 // all over the heap, and garbage) runs on a fresh disk in phantom-hosted and in QEMU (the
 // kernel's embedded world `churn`, under TCG), once without periodic snapshots and once each
-// with a snapshot every 5000 ms (the default), 1000 ms and 200 ms. For each configuration the table gives the
-// median wall time of the work (from the program's "ready" line to its "done" line, timed
-// here), the throughput lost against no snapshots, and the snapshots taken during the work:
-// how many, dirty pages each, the pause (median and largest) and the part of the pause spent
-// waiting for the VM to reach a safepoint (from the PAS's log lines). It never passes or fails
-// on a time.
+// with a snapshot every 5000 ms (the default), 1000 ms and 200 ms. For each configuration the
+// table gives the median wall time of the work (from the program's "ready" line to its "done"
+// line, timed here), the throughput lost against no snapshots, and the snapshots taken during
+// the work: how many, dirty pages each, the pause (median and largest) and the part of the
+// pause spent waiting for the VM to reach a safepoint (from the PAS's log lines). It never
+// passes or fails on a time.
 //
 //   phantom-bench-world [--runs N] [--hosted PATH] [--program PATH.ph] [--port hosted|pc|both]
 #include <tests/system/harness/Environment.h>
