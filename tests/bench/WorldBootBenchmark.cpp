@@ -11,6 +11,7 @@
 // min and max over --runs runs; never passes or fails on a time.
 #include <tests/system/harness/Environment.h>
 #include <tests/system/harness/QemuMachine.h>
+#include <tests/system/harness/SerialKeyboard.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -21,15 +22,11 @@
 #include <QTextStream>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <optional>
-#include <poll.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -102,60 +99,6 @@ std::optional<double> time_boot(QString const& image, QRegularExpression const& 
     return milliseconds;
 }
 
-// Types at the shell over COM1 (a thread drains what QEMU sends back, or it stalls the UART).
-class SerialKeyboard {
-public:
-    ~SerialKeyboard()
-    {
-        m_stopping = true;
-        if (m_reader.joinable())
-            m_reader.join();
-        if (m_socket >= 0)
-            ::close(m_socket);
-    }
-    bool connect_to(QString const& path)
-    {
-        sockaddr_un address {};
-        address.sun_family = AF_UNIX;
-        QByteArray encoded = QFile::encodeName(path);
-        if (static_cast<size_t>(encoded.size()) >= sizeof(address.sun_path))
-            return false;
-        std::memcpy(address.sun_path, encoded.constData(), static_cast<size_t>(encoded.size()));
-        for (int attempt = 0; attempt < 1000; ++attempt) {
-            m_socket = ::socket(AF_UNIX, SOCK_STREAM, 0);
-            if (m_socket >= 0
-                && ::connect(m_socket, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-                m_reader = std::thread([this] {
-                    char buffer[4096];
-                    while (!m_stopping) {
-                        pollfd descriptor {m_socket, POLLIN, 0};
-                        if (::poll(&descriptor, 1, 50) > 0
-                            && ::recv(m_socket, buffer, sizeof(buffer), 0) <= 0)
-                            return;
-                    }
-                });
-                return true;
-            }
-            if (m_socket >= 0)
-                ::close(m_socket);
-            m_socket = -1;
-            std::this_thread::sleep_for(10ms);
-        }
-        return false;
-    }
-    bool type_line(QByteArray line)
-    {
-        line += '\n';
-        return ::send(m_socket, line.constData(), static_cast<size_t>(line.size()), MSG_NOSIGNAL)
-            == line.size();
-    }
-
-private:
-    int m_socket {-1};
-    std::atomic<bool> m_stopping {false};
-    std::thread m_reader;
-};
-
 // Builds a world on `image`: a fresh shell, `images` filled 64 MiB images in a variable, a
 // snapshot (so the shell resumes at its prompt), the power button. Returns the kernel's
 // snapshot line, or nothing with `problem` set.
@@ -171,19 +114,24 @@ std::optional<QString> build_world(QString const& image, QString const& socket, 
         problem = machine.failure();
         return {};
     }
-    keyboard.type_line("var blocks = []");
-    keyboard.type_line(QStringLiteral(
+    QString fill = QStringLiteral(
         "while (blocks.length() < %1) { let block = Image(4096, 4096); block.clear(4281558681); "
         "blocks.push(block) }")
-                           .arg(images)
-                           .toUtf8());
-    keyboard.type_line("blocks.length()");
+                       .arg(images);
+    if (!keyboard.type_line("var blocks = []") || !keyboard.type_line(fill)
+        || !keyboard.type_line("blocks.length()")) {
+        problem = QStringLiteral("cannot type on the serial line");
+        return {};
+    }
     if (!machine.wait_for_serial(QRegularExpression(QStringLiteral("^(phantom> )*%1$").arg(images)), 1800s)) {
         problem = QStringLiteral("the shell did not build the images: %1").arg(machine.failure());
         return {};
     }
     int from = static_cast<int>(machine.serial_lines().size());
-    keyboard.type_line("snapshot");
+    if (!keyboard.type_line("snapshot")) {
+        problem = QStringLiteral("cannot type on the serial line");
+        return {};
+    }
     auto snapshot = machine.wait_for_serial(
         QRegularExpression(QStringLiteral(R"(^phantom: snapshot gen=\d+ pages=\d+ .*$)")), 1800s, from);
     auto answer = machine.wait_for_serial(

@@ -4,20 +4,12 @@
 //   persist:  `var x = 42`, `snapshot`, `x = 7` (not committed), power cut (SIGKILL of QEMU),
 //             boot again: the shell says it resumed and `x` prints 42
 //   rollback: `var x = 1`, snapshot, `x = 2`, snapshot, `rollback` to the first: `x` is 1
+#include <tests/system/harness/SerialKeyboard.h>
 #include <tests/system/harness/SystemTest.h>
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <atomic>
-#include <cerrno>
-#include <cstring>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <thread>
-#include <unistd.h>
 
 using namespace std::chrono_literals;
 using namespace SystemTest;
@@ -36,74 +28,6 @@ MachineConfiguration shell_machine(QString const& image, QString const& socket)
     configuration.extra_arguments = virtio_disk_arguments(image);
     return configuration;
 }
-
-// The typing side of COM1. QEMU stalls the guest's UART when what it sends to the socket is
-// not read, so a thread drains the socket all the time (com1.log has everything anyway).
-class SerialKeyboard {
-public:
-    ~SerialKeyboard()
-    {
-        m_stopping = true;
-        if (m_reader.joinable())
-            m_reader.join();
-        if (m_socket >= 0)
-            ::close(m_socket);
-    }
-
-    bool connect_to(QString const& path)
-    {
-        sockaddr_un address {};
-        address.sun_family = AF_UNIX;
-        QByteArray encoded = QFile::encodeName(path);
-        if (static_cast<size_t>(encoded.size()) >= sizeof(address.sun_path))
-            return false;
-        std::memcpy(address.sun_path, encoded.constData(), static_cast<size_t>(encoded.size()));
-        for (int attempt = 0; attempt < 1000; ++attempt) {
-            m_socket = ::socket(AF_UNIX, SOCK_STREAM, 0);
-            if (m_socket < 0)
-                return false;
-            if (::connect(m_socket, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-                m_reader = std::thread([this] { drain(); });
-                return true;
-            }
-            ::close(m_socket);
-            m_socket = -1;
-            std::this_thread::sleep_for(10ms);
-        }
-        return false;
-    }
-
-    bool type_line(QString const& line)
-    {
-        QByteArray bytes = (line + QLatin1Char('\n')).toUtf8();
-        qsizetype sent = 0;
-        while (sent < bytes.size()) {
-            ssize_t count = ::send(
-                m_socket, bytes.constData() + sent, static_cast<size_t>(bytes.size() - sent), MSG_NOSIGNAL);
-            if (count < 0 && errno == EINTR)
-                continue;
-            if (count <= 0)
-                return false;
-            sent += count;
-        }
-        return true;
-    }
-
-private:
-    void drain()
-    {
-        char buffer[4096];
-        while (!m_stopping) {
-            pollfd descriptor {m_socket, POLLIN, 0};
-            if (::poll(&descriptor, 1, 50) > 0 && ::recv(m_socket, buffer, sizeof(buffer), 0) <= 0)
-                return;
-        }
-    }
-
-    int m_socket {-1};
-    std::atomic<bool> m_stopping {false};
-    std::thread m_reader;
-};
 
 } // namespace
 
