@@ -134,6 +134,13 @@ private slots:
         SESSION_VERIFY(session, session.settle());
         auto screen = session.machine().screendump();
         SESSION_VERIFY(session, screen);
+        // Notepad is on the screen after the boot (its white text area fills most of the
+        // content), not only equal to an earlier screen.
+        QRect content(
+            before.position + QPoint(desktop_border, desktop_border + desktop_title_height), before.content);
+        double white = fraction_of_pixels_near(*screen, QColor(0xff, 0xff, 0xff), 8, content);
+        QVERIFY2(
+            white > 0.4, qPrintable(QStringLiteral("Notepad's content is white on %1 of it").arg(white)));
         // The window's pixels came back from the heap: the same picture. The status line
         // and the text cursor may differ by a few pixels at most.
         QRect frame = before.frame();
@@ -291,8 +298,8 @@ private slots:
                     QStringLiteral(R"(".*\[.*%1\]")").arg(QRegularExpression::escape(part))));
         }
         SESSION_VERIFY(session, session.machine().send_key(QStringLiteral("ret")));
-        SESSION_VERIFY(
-            session, wait_for_answer(session, summary, QStringLiteral(R"("var answer = 6 \* 7 \[\]")")));
+        SESSION_VERIFY(session,
+            wait_for_answer(session, summary, QStringLiteral(R"("phantom> var answer = 6 \* 7 \[\]")")));
         // The window's shell evaluated it in the world: the console's shell sees the variable.
         SESSION_VERIFY(
             session, session.ask(QStringLiteral("answer + 1"), QStringLiteral("^(phantom> )*43$")));
@@ -334,9 +341,29 @@ private slots:
         SESSION_VERIFY(session,
             session.type_into(
                 QStringLiteral("Notepad"), QStringLiteral("Phantom in QEMU: every window is an object.\n")));
-        SESSION_VERIFY(session, session.machine().move_mouse_to({700, 600}));
+        // A drawing in Paint: a zig-zag across its canvas (below its tool row).
+        auto paint = session.window(QStringLiteral("Paint"));
+        SESSION_VERIFY(session, paint);
+        QPoint canvas = paint->position
+            + QPoint(desktop_border + 8 + 30, desktop_border + desktop_title_height + 8 + 60);
+        SESSION_VERIFY(session, session.drag(canvas, canvas + QPoint(90, 120)));
+        SESSION_VERIFY(session, session.drag(canvas + QPoint(90, 120), canvas + QPoint(180, 10)));
+        SESSION_VERIFY(session, session.drag(canvas + QPoint(180, 10), canvas + QPoint(300, 130)));
+        // The strokes are drawn before the next window opens (a press still queued would
+        // focus Paint again).
+        SESSION_VERIFY(session, session.settle());
+        // The object shell window, with an answer.
+        SESSION_VERIFY(session,
+            session.ask(QStringLiteral("open Object shell"), QStringLiteral("desktop: opened Object shell")));
+        QString const expression = QStringLiteral("[1, 2, 3, 4].map(fun(x) => x * x)");
+        SESSION_VERIFY(session, session.type_into(QStringLiteral("Object shell"), expression));
+        SESSION_VERIFY(session, session.machine().send_key(QStringLiteral("ret")));
+        SESSION_VERIFY(session,
+            session.wait_for_show(QStringLiteral("Object shell"),
+                QRegularExpression(QStringLiteral(R"(\[1, 4, 9, 16\] \[\]$)"))));
+        SESSION_VERIFY(session, session.machine().move_mouse_to({700, 640}));
         auto listing = session.wait_for_windows(
-            [&](QList<DesktopWindow> const& windows) { return windows.size() == order.size(); });
+            [&](QList<DesktopWindow> const& windows) { return windows.size() == order.size() + 1; });
         SESSION_VERIFY(session, listing);
         SESSION_VERIFY(session,
             session.wait_for_show(QStringLiteral("Notepad"),

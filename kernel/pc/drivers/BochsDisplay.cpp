@@ -101,7 +101,8 @@ namespace {
                 continue;
             // The framebuffer is reached through the boot identity map of 0..4 GiB, like
             // every BAR (kernel/pc/pci/Pci.h).
-            // FIXME: map it write-combining once the memory manager offers that.
+            // Mapped uncached; write-combining would make large repaints cheaper once the memory
+            // manager can map it that way.
             auto framebuffer = TRY(Pci::memory_bar(device.address, 0));
             Pci::enable_bus_mastering(device.address); // memory decoding on
             s_display.framebuffer_physical = framebuffer.physical_address;
