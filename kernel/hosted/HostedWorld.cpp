@@ -136,8 +136,10 @@ int run_world(WorldArguments const& arguments)
     options.start = arguments.fresh ? VM::World::Start::Fresh : VM::World::Start::ResumeOrFresh;
     options.commit_output = arguments.commit_output;
     // The window system's classes (Window, Desktop...): every hosted world has them, so a
-    // world made with a window resumes without one and the other way round.
-    options.native_classes = Windowing::desktop_native_classes();
+    // world made with a window resumes without one and the other way round. Only a window
+    // makes `Desktop.hasScreen()` true (the system world then starts its desktop).
+    options.native_classes = Windowing::desktop_native_classes(
+        arguments.window ? Windowing::ScreenUse::Shown : Windowing::ScreenUse::Hidden);
     if (arguments.has_snapshot_interval)
         options.snapshot_interval_ns = arguments.snapshot_interval_ms * Hal::nanoseconds_per_millisecond;
     auto result = VM::World::run_world(*device.value(), console, program, options);

@@ -15,6 +15,8 @@ struct WorldArguments {
     StringView program_path;
     bool fresh {false};
     bool commit_output {false};
+    // In a Qt window (HostedDesktop.h): the world is told it has a screen someone sees.
+    bool window {false};
     bool has_snapshot_interval {false};
     u64 snapshot_interval_ms {0};
 };

@@ -192,7 +192,8 @@ int main(int argc, char** argv)
     }
 
     if (!world.program_path.is_empty())
-        return window ? Hosted::run_world_in_window(world, argc, argv) : Hosted::run_world(world);
+        world.window = window;
+    return window ? Hosted::run_world_in_window(world, argc, argv) : Hosted::run_world(world);
 
     // No world to run: stay up like the kernel does until stopped.
     signal(SIGINT, request_stop);
