@@ -36,6 +36,9 @@ namespace {
     // Pages the writer copies before handing them to the store: 1 MiB of copies.
     constexpr usize chunk_pages = 256;
 
+    // How long the writer sleeps while a write fault copies a page it wants.
+    constexpr u64 cow_wait_ns = 50 * 1000;
+
 } // namespace
 
 struct PersistentAddressSpace::InFlightPage {
@@ -47,12 +50,16 @@ struct PersistentAddressSpace::InFlightSnapshot {
     Vector<InFlightPage> pages;    // ascending index
     Vector<DirtyPage> dirty_pages; // the chunk being handed to the store
     u8* copies {nullptr};          // the writer's copies of one chunk
-    u8* side_buffers {nullptr};    // the fault hook's copies, touched only when used
+    // The fault hook's copies: address space for one page per dirty page, reserved during the
+    // pause (page-table work only); a page of it is mapped when a write fault copies into it.
+    Hal::VirtualRange side_range {};
+    u8* side_buffers {nullptr};
 
     ~InFlightSnapshot()
     {
         ::operator delete(copies);
-        ::operator delete(side_buffers);
+        if (side_range.size != 0)
+            Hal::release_range(side_range);
     }
 
     InFlightPage* find(u64 index)
@@ -198,10 +205,10 @@ Hal::FaultResolution PersistentAddressSpace::restore_page(FlatPtr page)
 
 Hal::FaultResolution PersistentAddressSpace::copy_on_write(FlatPtr page)
 {
-    // Runs with interrupts on (pc), so a mutator may be preempted inside CowCopying while the
-    // writer waits for CowReady with Hal::yield(). On one processor that cannot starve it: a
-    // higher-priority writer never blocks between publishing the snapshot and dropping it, so
-    // a lower-priority mutator does not run then; one of equal priority gets its turn.
+    // Runs with interrupts on (pc), so a mutator may be preempted inside CowCopying, and the
+    // copy (map_filled) may block. The writer, of higher priority, then finds the page being
+    // copied: it sleeps a little at a time until the copy is done (write_pages), so the mutator
+    // gets to run even on one processor (Hal::yield() would only give way to equal priority).
     __atomic_fetch_add(&m_copy_on_write_handlers, 1, __ATOMIC_SEQ_CST);
     auto result = Hal::FaultResolution::Unhandled;
     auto* snapshot = __atomic_load_n(&m_in_flight, __ATOMIC_SEQ_CST);
@@ -211,11 +218,19 @@ Hal::FaultResolution PersistentAddressSpace::copy_on_write(FlatPtr page)
         if (__atomic_compare_exchange_n(
                 &entry->state, &expected, CowCopying, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             usize slot = static_cast<usize>(entry - snapshot->pages.data());
-            __builtin_memcpy(snapshot->side_buffers + slot * Hal::page_size,
-                reinterpret_cast<void const*>(page), Hal::page_size);
-            __atomic_store_n(&entry->state, static_cast<u8>(CowReady), __ATOMIC_RELEASE);
-            Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
-            __atomic_fetch_add(&m_copy_on_write_pages, 1, __ATOMIC_RELAXED);
+            auto copied = Hal::map_filled(
+                reinterpret_cast<FlatPtr>(snapshot->side_buffers + slot * Hal::page_size),
+                ReadonlyBytes(reinterpret_cast<u8 const*>(page), Hal::page_size), Hal::Protection::ReadWrite);
+            if (copied.is_error()) {
+                // No frame for the copy: the page stays protected until the writer has it, and
+                // the write retries (faulting) until then.
+                __atomic_store_n(&entry->state, static_cast<u8>(Protected), __ATOMIC_RELEASE);
+                Hal::yield();
+            } else {
+                __atomic_store_n(&entry->state, static_cast<u8>(CowReady), __ATOMIC_RELEASE);
+                Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
+                __atomic_fetch_add(&m_copy_on_write_pages, 1, __ATOMIC_RELAXED);
+            }
         } else if (expected != CowCopying) {
             // Already copied (by the writer or another fault): only the unprotect may be missing.
             Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
@@ -261,9 +276,10 @@ ErrorOr<void> PersistentAddressSpace::collect_dirty(InFlightSnapshot& snapshot)
     TRY(snapshot.dirty_pages.try_ensure_capacity(min(count, chunk_pages)));
     snapshot.copies
         = static_cast<u8*>(::operator new(min(count, chunk_pages) * Hal::page_size, std::nothrow));
-    snapshot.side_buffers = static_cast<u8*>(::operator new(count* Hal::page_size, std::nothrow));
-    if (!snapshot.copies || !snapshot.side_buffers)
+    if (!snapshot.copies)
         return Error(ErrorCode::OutOfMemory);
+    snapshot.side_range = TRY(Hal::reserve_range(count * Hal::page_size));
+    snapshot.side_buffers = reinterpret_cast<u8*>(snapshot.side_range.base);
     for (usize word = 0; word < m_unsaved.size(); ++word) {
         for (u64 bits = m_unsaved[word]; bits != 0; bits &= bits - 1) {
             u64 index = word * 64 + static_cast<u64>(__builtin_ctzll(bits));
@@ -297,14 +313,20 @@ ErrorOr<void> PersistentAddressSpace::write_pages(InFlightSnapshot& snapshot, Pe
                 u8* copy = snapshot.copies + (slot - next) * Hal::page_size;
                 // Copied while write-protected; valid only if no write fault claimed the page first.
                 __builtin_memcpy(copy, reinterpret_cast<void const*>(page), Hal::page_size);
-                u8 expected = Protected;
-                if (__atomic_compare_exchange_n(
-                        &entry.state, &expected, Released, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-                    Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
-                } else {
-                    while (__atomic_load_n(&entry.state, __ATOMIC_ACQUIRE) != CowReady)
-                        Hal::yield();
-                    copy = snapshot.side_buffers + slot * Hal::page_size;
+                for (;;) {
+                    u8 expected = Protected;
+                    if (__atomic_compare_exchange_n(
+                            &entry.state, &expected, Released, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+                        Hal::protect(page, Hal::page_size, Hal::Protection::ReadWrite);
+                        break;
+                    }
+                    if (expected == CowReady) {
+                        copy = snapshot.side_buffers + slot * Hal::page_size;
+                        break;
+                    }
+                    // CowCopying: a write fault is copying the page (or gives up and puts it back
+                    // to Protected, our copy still being good then).
+                    Hal::sleep_for(cow_wait_ns);
                 }
                 MUST(snapshot.dirty_pages.try_append(DirtyPage {entry.index, copy}));
             }

@@ -88,7 +88,11 @@ Run run_world_in_qemu(int interval_ms)
     auto done
         = ready ? machine.wait_for_serial_text("churn: done", 900s, ready->line_index + 1) : std::nullopt;
     if (!done) {
-        run.failure = machine.explain("the world did not finish its work");
+        QStringList lines = machine.serial_lines();
+        run.failure
+            = QStringLiteral("the world did not finish its work (%1); the serial log ends with:\n  %2")
+                  .arg(ready ? "after ready" : "before ready",
+                      lines.mid(std::max(0, int(lines.size()) - 12)).join("\n  "));
         machine.power_cut();
         return run;
     }
