@@ -350,8 +350,9 @@ ErrorOr<void> PersistentAddressSpace::write_pages(InFlightSnapshot& snapshot, Pe
     }
     // No fault hook may still look at the snapshot once it is gone.
     __atomic_store_n(&m_in_flight, static_cast<InFlightSnapshot*>(nullptr), __ATOMIC_SEQ_CST);
+    // A handler may be a lower-priority mutator preempted inside it: sleep, not yield.
     while (__atomic_load_n(&m_copy_on_write_handlers, __ATOMIC_SEQ_CST) != 0)
-        Hal::yield();
+        Hal::sleep_for(cow_wait_ns);
     return result;
 }
 
