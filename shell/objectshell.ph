@@ -115,7 +115,8 @@ class ObjectShell {
         if (!(trace is String)) return
         for (frame in trace.split("\n")) {
             if (frame != "" && !frame.contains("Shell.") && !frame.contains("at system.")
-                && !frame.contains("at objectshell.") && !frame.contains("at ConsoleOutput."))
+                && !frame.contains("at objectshell.") && !frame.contains("at ConsoleOutput.")
+                && !frame.contains("at SystemConsole."))
                 out.line(frame)
         }
     }

@@ -222,6 +222,13 @@ ErrorOr<void> VirtualMachine::call_native_again(Value thread)
 
 ErrorOr<void> VirtualMachine::throw_from_blocked_call(Value thread, Value exception)
 {
+    auto pc = static_cast<u32>(thread.as_object()->slots()[ThreadSlot::pc].as_integer());
+    // The throwing instruction is the call, the one before the saved return pc.
+    return throw_in_thread(thread, exception, pc > 0 ? pc - 1 : 0);
+}
+
+ErrorOr<void> VirtualMachine::throw_in_thread(Value thread, Value exception, u32 throw_pc)
+{
     Handle keep_thread(m_heap, thread);
     Handle keep_exception(m_heap, exception);
     auto* object = thread.as_object();
@@ -229,9 +236,6 @@ ErrorOr<void> VirtualMachine::throw_from_blocked_call(Value thread, Value except
     Value* base = stack->slots();
     Value* frame = base + object->slots()[ThreadSlot::frame].as_integer();
     Value* sp = base + object->slots()[ThreadSlot::top].as_integer();
-    auto pc = static_cast<u32>(object->slots()[ThreadSlot::pc].as_integer());
-    // The throwing instruction is the call, the one before the saved return pc.
-    u32 throw_pc = pc > 0 ? pc - 1 : 0;
     object->slots()[ThreadSlot::state] = Value::integer(static_cast<i64>(ThreadState::Runnable));
     m_heap.write(object, ThreadSlot::waiting_on, Value::nil());
     object->slots()[ThreadSlot::wake_time] = Value::nil();
@@ -254,6 +258,90 @@ ErrorOr<void> VirtualMachine::throw_from_blocked_call(Value thread, Value except
     m_current_thread = saved_thread;
     m_registers = saved_registers;
     return result;
+}
+
+// A thread waiting on a mutex or a condition leaves its queue before it is interrupted.
+static void leave_queue(VirtualMachine& vm, Value queue_owner, u32 slot, Value thread)
+{
+    Value waiters = queue_owner.as_object()->slots()[slot];
+    if (!is_kind(waiters, ObjectKind::Array))
+        return;
+    u32 length = array_length(waiters);
+    Value* elements = array_elements(waiters);
+    for (u32 i = 0; i < length; ++i) {
+        if (elements[i] != thread)
+            continue;
+        for (u32 j = i + 1; j < length; ++j)
+            array_set(vm, waiters, j - 1, elements[j]);
+        array_set_length(vm, waiters, length - 1);
+        return;
+    }
+}
+
+ErrorOr<bool> VirtualMachine::interrupt_thread(Value thread, StringView message)
+{
+    if (!is_kind(thread, ObjectKind::Thread) || !m_current_thread.is_nil())
+        return false;
+    auto state = state_of(thread);
+    if (state == ThreadState::Finished || state == ThreadState::Failed
+        || thread.as_object()->slots()[ThreadSlot::stack].is_nil())
+        return false;
+    // Only a call the scheduler recorded can be thrown from (a blocked thread of an older image
+    // left no record).
+    if (is_blocked(state) && !record_of(thread).has_value())
+        return false;
+    // A notified Condition.wait waits for its mutex as Blocked: it must come out holding it, so
+    // it is left to take it (and is interrupted once it runs). Only Mutex.lock gives up the wait.
+    if (state == ThreadState::Blocked) {
+        Value method = record_of(thread)->method;
+        if (!is_kind(method, ObjectKind::Method)
+            || method.as_object()->slots()[MethodSlot::owner] != builtin_class(BuiltinClass::Mutex))
+            return false;
+    }
+    Value waiting_on = thread.as_object()->slots()[ThreadSlot::waiting_on];
+    bool on_condition = state == ThreadState::Waiting && is_kind(waiting_on, ObjectKind::Instance)
+        && is_instance_of(waiting_on, builtin_class(BuiltinClass::Condition));
+    if (on_condition) {
+        // Condition.wait gave its mutex away; the exception comes out of the wait with the mutex
+        // held again, as a notification would. Held by another thread, it cannot be taken now.
+        Value mutex = thread.as_object()->slots()[ThreadSlot::pending];
+        if (!is_kind(mutex, ObjectKind::Instance))
+            return false;
+        Value owner = mutex.as_object()->slots()[MutexSlot::owner];
+        if (!owner.is_nil() && owner != thread)
+            return false;
+    }
+    Handle keep_thread(m_heap, thread);
+    // The exception first: making it may collect, and nothing has changed yet if it fails.
+    Value klass = find_class("Interrupted"sv);
+    Value exception;
+    if (klass.is_nil()) {
+        exception = TRY(make_exception(BuiltinClass::Error, message));
+    } else {
+        auto text = TRY(make_string(message));
+        Handle keep_text(m_heap, text);
+        exception = TRY(make_instance(klass));
+        m_heap.write(exception.as_object(), ExceptionSlot::message, keep_text.value());
+    }
+    thread = keep_thread.value();
+    waiting_on = thread.as_object()->slots()[ThreadSlot::waiting_on];
+    if (on_condition) {
+        Value mutex = thread.as_object()->slots()[ThreadSlot::pending];
+        leave_queue(*this, waiting_on, ConditionSlot::waiters, thread);
+        m_heap.write(mutex.as_object(), MutexSlot::owner, thread);
+        mutex.as_object()->slots()[MutexSlot::depth] = Value::integer(1);
+        m_heap.write(thread.as_object(), ThreadSlot::pending, Value::nil());
+    } else if (state == ThreadState::Blocked && is_kind(waiting_on, ObjectKind::Instance)
+        && is_instance_of(waiting_on, builtin_class(BuiltinClass::Mutex))) {
+        leave_queue(*this, waiting_on, MutexSlot::waiters, thread);
+    }
+    if (is_blocked(state))
+        TRY(throw_from_blocked_call(thread, exception));
+    else
+        // Paused between time slices: the instruction it would run next throws.
+        TRY(throw_in_thread(
+            thread, exception, static_cast<u32>(thread.as_object()->slots()[ThreadSlot::pc].as_integer())));
+    return true;
 }
 
 // Natives that poll a resource run again when their time comes (or at once, when asked).

@@ -271,6 +271,16 @@ public:
     // Throws `exception` from the native call a blocked thread is in (as if the native threw it).
     ErrorOr<void> throw_from_blocked_call(Value thread, Value exception);
 
+    // Ctrl-C for one thread (the object shell, docs/shell.md): throws an `Interrupted` exception
+    // with `message` in `thread` where it stands. A runnable thread (paused between time slices)
+    // gets it before its next instruction; a thread blocked in sleep, join, Mutex.lock or a
+    // native that polls is woken with it; one in Condition.wait takes its mutex back first.
+    // Call it between time slices only (Host::at_safepoint, or while run() is not running),
+    // never from a native. False when there is nothing to interrupt: the thread has ended, or
+    // waits on a condition whose mutex another thread holds, or takes back its mutex after a
+    // notification (ask again once it runs).
+    ErrorOr<bool> interrupt_thread(Value thread, StringView message = "interrupted"sv);
+
     // A subsystem's native state, by the key its natives agree on (nullptr until set).
     [[nodiscard]] NativeContext* native_context(StringView key) const;
     // Sets (or replaces) the native state under `key`; the VM owns it from now on.
@@ -413,6 +423,8 @@ private:
     // Exception support (vm/Unwind.cpp). Returns true if a handler was found (registers are
     // then set to continue there), false if the exception ends the thread.
     ErrorOr<bool> unwind(Value exception, Value*& frame, Value*& sp, u32& pc);
+    // Throws `exception` in a thread that is not running, as if its instruction at `throw_pc` did.
+    ErrorOr<void> throw_in_thread(Value thread, Value exception, u32 throw_pc);
     ErrorOr<String> trace_from(Value* frame, u32 pc);
     ErrorOr<void> finish_thread(Value thread, ThreadState, Value result);
     ErrorOr<void> push_frame_at(Value* at, Value callee_method, Value closure, u32 argc, Value* caller_locals,

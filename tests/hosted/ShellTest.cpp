@@ -5,8 +5,8 @@
  *
  *   shell           evaluation (arithmetic, var, classes and their hot reload, method calls on
  *                   live objects), a syntax error with its caret and a runtime error with its
- *                   trace each followed by a working input, ls/cd/inspect, threads, snapshot and
- *                   generations, help
+ *                   trace each followed by a working input, Ctrl-C interrupting a busy loop and
+ *                   a sleep, ls/cd/inspect, threads, snapshot and generations, help
  *   shell_persist   a variable and an object defined at the prompt, a snapshot, SIGKILL: the
  *                   next boot resumes the shell and they are there
  *   shell_rollback  x = 1, snapshot, x = 2 and a new class, snapshot, rollback to the first:
@@ -61,6 +61,22 @@ public:
         QString answer;
         if (!read_to_prompt(answer, expected))
             return "(no prompt came back) " + answer + "\nlog:\n" + log();
+        return answer;
+    }
+
+    // Sends bytes as they are (Ctrl-C is 0x03) without waiting for an answer.
+    void write_raw(QByteArray const& bytes)
+    {
+        m_process.write(bytes);
+        m_process.waitForBytesWritten(30'000);
+    }
+
+    // What the shell prints up to `expected` (a line an input prints, or the prompt).
+    QString read_until(char const* expected = prompt)
+    {
+        QString answer;
+        if (!read_to_prompt(answer, expected))
+            return "(no '" + QString(expected) + "' came) " + answer + "\nlog:\n" + log();
         return answer;
     }
 
@@ -169,6 +185,28 @@ private slots:
         QVERIFY2(thrown.startsWith("ArithmeticError: division by zero\n")
                 && thrown.contains("at input.main (input:1)") && !thrown.contains("Shell."),
             qPrintable(thrown));
+        // Ctrl-C interrupts an input that never ends, running or sleeping; the shell goes on.
+        // Each input prints first, so that the Ctrl-C comes while it is being evaluated.
+        shell.write_raw("print(\"looping\"); while (true) { }\n");
+        QCOMPARE(shell.read_until("looping\n"), QString());
+        shell.write_raw("\x03");
+        QString interrupted = shell.read_until();
+        QVERIFY2(interrupted.startsWith("Interrupted: Ctrl-C stopped the input\n")
+                && interrupted.contains("at input.main (input:1)") && !interrupted.contains("Shell.")
+                && !interrupted.contains("SystemConsole."),
+            qPrintable(interrupted));
+        QCOMPARE(shell.send("1 + 1"), QString("2\n"));
+        shell.write_raw("print(\"sleeping\"); Thread.sleep(100000); print(\"woke\")\n");
+        QCOMPARE(shell.read_until("sleeping\n"), QString());
+        shell.write_raw("\x03");
+        interrupted = shell.read_until();
+        QVERIFY2(interrupted.startsWith("Interrupted: Ctrl-C stopped the input\n")
+                && !interrupted.contains("woke"),
+            qPrintable(interrupted));
+        QCOMPARE(shell.send("x + 1"), QString("44\n"));
+        // Ctrl-C at the prompt only drops the line being typed.
+        shell.write_raw("x +\x03");
+        QCOMPARE(shell.send("x"), QString("43\n"));
         QString custom = shell.send("throw Error(\"boom\")");
         QVERIFY2(custom.startsWith("Error: boom\n"), qPrintable(custom));
         QCOMPARE(shell.send("x * 2"), QString("86\n"));

@@ -1,8 +1,9 @@
 /*
  * tests/vm/ThreadTest.cpp: VM threads on the green-thread scheduler: spawn and join with
  * results, a mutex that prevents lost updates (and the lost updates without it), a condition
- * variable between a producer and a consumer, sleeping, time slicing at back-branches, and
- * deadlock detection. Every check is about order or values, never about elapsed time.
+ * variable between a producer and a consumer, sleeping, time slicing at back-branches,
+ * deadlock detection, and interrupt_thread on a busy and a sleeping thread. Every check is
+ * about order or values, never about elapsed time.
  */
 #include "Assembler.h"
 
@@ -275,6 +276,84 @@ private Q_SLOTS:
         machine.vm->clear_safepoint_request();
         MUST(machine.vm->run());
         QCOMPARE(machine.host.output, QString("a\nb\na\nb\na\nb\n"));
+        QVERIFY(machine.vm->threads().is_empty());
+    }
+
+    void interruptStopsBusyAndSleepingThreads()
+    {
+        // Two threads that never end on their own: one counts for ever, one sleeps for days.
+        // The host interrupts them between time slices (as the object shell does on Ctrl-C);
+        // main, joining both, sees them fail with Interrupted and ends.
+        auto image = make_class("Main");
+        Assembler busy;
+        u32 top = busy.offset();
+        busy.push_int(1).op(Opcode::Pop);
+        busy.jump_to(Opcode::Jump, top);
+        image.functions.append(busy.finish("<busy>", MethodKind::Function, 0));
+        Assembler sleeper;
+        sleeper.push_integer(1'000'000'000).call_static("Thread", "sleep", 1).op(Opcode::Pop);
+        sleeper.push_string("slept out");
+        println(sleeper);
+        sleeper.op(Opcode::ReturnNil);
+        image.functions.append(sleeper.finish("<sleeper>", MethodKind::Function, 0));
+        Assembler main;
+        main.closure(0).call_static("Thread", "spawn", 1).store_local(1);
+        main.closure(1).call_static("Thread", "spawn", 1).store_local(2);
+        main.load_local(1).send("join", 0).op(Opcode::Pop).load_local(2).send("join", 0).op(Opcode::Pop);
+        main.push_string("main goes on");
+        println(main);
+        main.push_int(5).op(Opcode::Return);
+        image.methods.append(main.locals(3).finish("main", MethodKind::Static, 0));
+
+        class InterruptingHost final : public VM::Host {
+        public:
+            explicit InterruptingHost(CaptureHost& inner, VM::VirtualMachine*& vm)
+                : m_inner(inner)
+                , m_vm(vm)
+            { }
+            void write_output(StringView text) override { m_inner.write_output(text); }
+            void write_error(StringView text) override { m_inner.write_error(text); }
+            u64 monotonic_nanoseconds() override { return m_inner.monotonic_nanoseconds(); }
+            u64 wall_clock_nanoseconds() override { return m_inner.wall_clock_nanoseconds(); }
+            void sleep_until(u64 deadline) override { m_inner.sleep_until(deadline); }
+            void at_safepoint() override
+            {
+                // A VM that ignores interrupts would run for ever: end it, and the test fails.
+                if (++safepoints > 100'000)
+                    return m_vm->request_exit(99);
+                for (auto thread : m_vm->threads()) {
+                    auto* object = thread.as_object();
+                    if (VM::text_of(object->slots()[VM::ThreadSlot::name]) == "main"sv)
+                        continue;
+                    auto state
+                        = static_cast<VM::ThreadState>(object->slots()[VM::ThreadSlot::state].as_integer());
+                    bool sleeping = state == VM::ThreadState::Sleeping;
+                    if (sleeping || (state == VM::ThreadState::Runnable && safepoints > 10))
+                        interrupted += MUST(m_vm->interrupt_thread(thread, "stop"sv)) ? 1 : 0;
+                }
+            }
+            int safepoints {0};
+            int interrupted {0};
+
+        private:
+            CaptureHost& m_inner;
+            VM::VirtualMachine*& m_vm;
+        };
+        Machine machine;
+        QCOMPARE(machine.load(program_of(move(image))), QString());
+        // The VM's host is fixed at creation: a second VM over the same heap takes this one.
+        delete machine.vm;
+        machine.vm = nullptr;
+        InterruptingHost host(machine.host, machine.vm);
+        machine.vm = MUST(VM::VirtualMachine::attach(*machine.heap, host)).leak_ptr();
+        QCOMPARE(MUST(machine.vm->run_main()), 5);
+        QCOMPARE(host.interrupted, 2);
+        QCOMPARE(machine.host.output, QString("main goes on\n"));
+        QCOMPARE(machine.host.errors.count("Uncaught Interrupted: stop"), 2);
+        QVERIFY2(machine.host.errors.contains("at Main.<busy>")
+                && machine.host.errors.contains("at Main.<sleeper>"),
+            qPrintable(machine.host.errors));
+        // Nothing is left to interrupt.
         QVERIFY(machine.vm->threads().is_empty());
     }
 

@@ -53,6 +53,8 @@ namespace Lang {
     C(Deadlock, true)                                                                                        \
     /* The restart contract's classes (vm/RestartList.h, vm/natives/Core.cpp). */                            \
     C(Restarted, true)                                                                                       \
+    /* Ctrl-C in the object shell (VirtualMachine::interrupt_thread). */                                     \
+    C(Interrupted, true)                                                                                     \
     C(Timer, false)                                                                                          \
     C(Channel, false)
 

@@ -255,6 +255,9 @@ namespace {
         // Thrown by a native call that a restart interrupted (RestartPolicy::Fail). Not in the
         // built-in class table, so that images made before it existed still attach.
         {"Restarted"sv, "Error"sv, {}, {}},
+        // Thrown into a thread by VirtualMachine::interrupt_thread (Ctrl-C in the object shell),
+        // outside the table for the same reason.
+        {"Interrupted"sv, "Error"sv, {}, {}},
     };
 
 } // namespace

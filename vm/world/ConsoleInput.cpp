@@ -141,9 +141,12 @@ void ConsoleInput::accept_byte(u8 byte, StringBuilder& echo)
         return;
     }
     case 0x03:
-        // Ctrl-C drops the line being typed.
+        // Ctrl-C drops the line being typed and interrupts a running evaluation (the session
+        // looks at take_interrupt() at the VM's next time-slice boundary).
         m_partial.clear();
         (void)echo.try_append("^C\r\n"sv);
+        __atomic_store_n(&m_interrupt, true, __ATOMIC_RELEASE);
+        notify();
         return;
     case 0x1b:
         m_escape = Escape::Started;

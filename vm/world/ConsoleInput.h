@@ -13,6 +13,9 @@
  *
  * Echo is the terminal's business on the hosted port; on a serial line (Console::echoes_input)
  * the reader writes back what it accepted, "\b \b" for a backspace and CR LF for a line end.
+ *
+ * Ctrl-C (byte 0x03) drops the line being typed and is news too: take_interrupt() says it came,
+ * and the session interrupts the console's evaluation if one is running (docs/shell.md).
  */
 #pragma once
 
@@ -49,6 +52,8 @@ public:
         Ended,   // no line, and the console will never give more
     };
     Taken take_line(String& line);
+    // Whether Ctrl-C was typed since the last call (the reader also dropped the line being typed).
+    [[nodiscard]] bool take_interrupt() { return __atomic_exchange_n(&m_interrupt, false, __ATOMIC_ACQ_REL); }
 
     // Longest line kept; the rest of a longer line is dropped.
     static constexpr usize max_line_length = 4096;
@@ -81,6 +86,7 @@ private:
     bool m_after_carriage_return {false};
     Escape m_escape {Escape::None};
     bool m_news {false};
+    bool m_interrupt {false};
     bool m_stopping {false};
 };
 

@@ -29,6 +29,8 @@ namespace {
     constexpr StringView input_marker = "$world.input"sv;
     constexpr StringView request_marker = "$world.request"sv;
     constexpr StringView resume_marker = "$world.resume"sv;
+    // The global naming the thread that reads the console: Ctrl-C interrupts its evaluation.
+    constexpr StringView console_thread_global = "$world.console"sv;
 
     // Page 0 of the PAS.
     struct WorldHeader {
@@ -171,8 +173,12 @@ ErrorOr<void> Session::boot()
 // frame waiting for it records the index): it is registered right after the built-in ones.
 ErrorOr<void> Session::attach_world_support()
 {
-    for (auto continuation : world_continuations())
-        TRY(m_vm->register_continuation(continuation));
+    // The first one is World.run's.
+    for (auto continuation : world_continuations()) {
+        auto index = TRY(m_vm->register_continuation(continuation));
+        if (m_run_continuation < 0)
+            m_run_continuation = index;
+    }
     return {};
 }
 
@@ -287,9 +293,53 @@ void Session::wake_resumed_threads()
     }
 }
 
+// Whether a frame of World.run's continuation is on the thread's stack: it runs an input.
+bool Session::evaluating(Value thread) const
+{
+    auto* object = thread.as_object();
+    Value stack = object->slots()[ThreadSlot::stack];
+    Value frame_index = object->slots()[ThreadSlot::frame];
+    if (!is_kind(stack, ObjectKind::Stack) || !frame_index.is_integer() || m_run_continuation < 0)
+        return false;
+    Value* base = stack.as_object()->slots();
+    i64 slot_count = stack.as_object()->slot_count;
+    i64 index = frame_index.as_integer();
+    // Each caller frame lies below its callee; the bound keeps a damaged chain from looping.
+    for (u32 depth = 0; index >= 0 && index + FrameSlot::count <= slot_count && depth < slot_count; ++depth) {
+        Value* frame = base + index;
+        Value flags = frame[FrameSlot::flags];
+        if (flags.is_integer() && (flags.as_integer() & FrameFlags::continuation)
+            && ((flags.as_integer() >> 8) & 0xffffff) == m_run_continuation)
+            return true;
+        Value caller = frame[FrameSlot::caller_frame];
+        if (!caller.is_integer() || caller.as_integer() >= index)
+            return false;
+        index = caller.as_integer();
+    }
+    return false;
+}
+
+ErrorOr<void> Session::interrupt_evaluation()
+{
+    auto name = TRY(marker(console_thread_global));
+    Value thread = m_vm->global(name);
+    if (!is_kind(thread, ObjectKind::Thread) || !evaluating(thread))
+        return {};
+    // Inside an input, a wait for a World request (a nested compile or snapshot) is left alone:
+    // its answer is on the way.
+    if (waits_on(thread, request_marker) || waits_on(thread, input_marker) || waits_on(thread, resume_marker))
+        return {};
+    i64 identifier = thread.as_object()->slots()[ThreadSlot::identifier].as_integer();
+    if (TRY(m_vm->interrupt_thread(thread, "Ctrl-C stopped the input"sv)))
+        logln("world: interrupted thread {}", identifier);
+    return {};
+}
+
 ErrorOr<void> Session::deliver_input()
 {
     m_input.clear_news();
+    if (m_input.take_interrupt())
+        TRY(interrupt_evaluation());
     for (auto thread : m_vm->threads()) {
         if (!waits_on(thread, input_marker))
             continue;
@@ -307,6 +357,13 @@ ErrorOr<void> Session::deliver_input()
 
 NativeResult Session::read_line(VirtualMachine& vm)
 {
+    // The thread reading the console is the one Ctrl-C interrupts.
+    auto name = marker(console_thread_global);
+    if (name.is_error())
+        return {NativeOutcome::Throw, Value::nil()};
+    if (vm.global(name.value()) != vm.current_thread()
+        && vm.set_global(name.value(), vm.current_thread()).is_error())
+        return {NativeOutcome::Throw, Value::nil()};
     String line;
     switch (m_input.take_line(line)) {
     case ConsoleInput::Taken::Line:

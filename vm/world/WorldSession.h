@@ -15,6 +15,12 @@
  * where no thread is inside the interpreter, and wakes the thread with the answer. A thread
  * found blocked that way in a resumed world (the request was cut off, or the snapshot was
  * taken while it waited) is woken with `true`: "the world has just resumed".
+ *
+ * Ctrl-C on the console interrupts the console's evaluation: the thread that last read a
+ * console line (World.readLine; kept in the hidden global `$world.console`, so it persists)
+ * gets an `Interrupted` exception (VirtualMachine::interrupt_thread) at the next time-slice
+ * boundary, but only while it is inside World.run, evaluating an input: the shell's own code
+ * and its waits for lines and requests are never interrupted.
  */
 #pragma once
 
@@ -84,6 +90,8 @@ private:
     ErrorOr<void> serve_requests();
     ErrorOr<Value> serve(RequestKind, Value argument);
     ErrorOr<void> deliver_input();
+    ErrorOr<void> interrupt_evaluation();
+    bool evaluating(Value thread) const;
     void wake_resumed_threads();
     void idle();
     void note_running();
@@ -105,6 +113,8 @@ private:
     VirtualMachine* m_vm_published {nullptr};
     Hal::Event m_wakeup;
     Optional<u64> m_rollback_target;
+    // The continuation of World.run: a frame carrying it means "an input is being evaluated".
+    i32 m_run_continuation {-1};
     // Only the VM's thread touches these.
     bool m_output_pending {false};
     bool m_requests_posted {false};
