@@ -12,6 +12,7 @@
 // sleeps: settle() returns once two loop steps began after everything sent so far.
 #pragma once
 
+#include <tests/system/harness/SerialKeyboard.h>
 #include <tests/system/harness/SystemTest.h>
 
 #include <QElapsedTimer>
@@ -46,21 +47,6 @@ struct DesktopWindow {
             QSize(content.width() + 2 * desktop_border,
                 content.height() + desktop_title_height + 2 * desktop_border)};
     }
-};
-
-// The typing side of COM1: QEMU stalls the guest's UART when what it writes to the socket is
-// not read, so a thread drains it (com1.log has everything anyway).
-class SerialTypist {
-public:
-    ~SerialTypist();
-    bool connect_to(QString const& path);
-    bool type_line(QString const& line);
-
-private:
-    void drain();
-    int m_socket {-1};
-    std::atomic<bool> m_stopping {false};
-    std::thread m_reader;
 };
 
 class DesktopSession {
@@ -142,7 +128,7 @@ public:
 
 private:
     std::unique_ptr<QemuMachine> m_machine;
-    SerialTypist m_typist;
+    SerialKeyboard m_typist;
     QString m_socket_path;
     QString m_world;
     int m_next_line {0};
