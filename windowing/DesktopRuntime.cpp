@@ -40,23 +40,6 @@ namespace {
         return "DejaVu Sans"sv;
     }
 
-    StringView button_name(Hal::PointerButton button)
-    {
-        switch (button) {
-        case Hal::PointerButton::Left:
-            return "left"sv;
-        case Hal::PointerButton::Right:
-            return "right"sv;
-        case Hal::PointerButton::Middle:
-            return "middle"sv;
-        case Hal::PointerButton::Side:
-            return "side"sv;
-        case Hal::PointerButton::Extra:
-            return "extra"sv;
-        }
-        return "left"sv;
-    }
-
 } // namespace
 
 DesktopRuntime::DesktopRuntime(VM::VirtualMachine& vm)
@@ -378,7 +361,7 @@ ErrorOr<Value> DesktopRuntime::make_press_event(Hal::InputEvent const& input, Po
     VM::Handle keep(m_heap, event);
     auto type = TRY(m_vm.make_string("press"sv));
     m_heap.write(keep.object(), EventSlot::type, type);
-    auto button = TRY(m_vm.make_string(button_name(input.button)));
+    auto button = TRY(m_vm.make_string(Hal::pointer_button_name(input.button)));
     m_heap.write(keep.object(), EventSlot::button, button);
     keep.object()->slots()[EventSlot::x] = Value::integer(pointer.x);
     keep.object()->slots()[EventSlot::y] = Value::integer(pointer.y);
@@ -449,7 +432,7 @@ ErrorOr<Value> DesktopRuntime::make_event(WindowEvent const& source)
         m_heap.write(keep.object(), EventSlot::text, typed);
     }
     if (source.type == WindowEventType::PointerButton) {
-        auto button = TRY(m_vm.make_string(button_name(source.input.button)));
+        auto button = TRY(m_vm.make_string(Hal::pointer_button_name(source.input.button)));
         m_heap.write(keep.object(), EventSlot::button, button);
     }
     if (source.type == WindowEventType::Wheel) {

@@ -159,6 +159,24 @@ enum class PointerButton : u8 {
     Extra, // the "forward" thumb button
 };
 
+// "left", "right", "middle", "side", "extra": the names logs and the desktop's events use.
+constexpr StringView pointer_button_name(PointerButton button)
+{
+    switch (button) {
+    case PointerButton::Left:
+        return "left"sv;
+    case PointerButton::Right:
+        return "right"sv;
+    case PointerButton::Middle:
+        return "middle"sv;
+    case PointerButton::Side:
+        return "side"sv;
+    case PointerButton::Extra:
+        return "extra"sv;
+    }
+    return "unknown"sv;
+}
+
 enum class InputEventType : u8 {
     Key,             // key, key_state, modifiers, character
     PointerAbsolute, // x, y: the pointer is at (x, y) in screen pixels

@@ -10,23 +10,6 @@ namespace Kernel::Tests {
 
 namespace {
 
-    StringView button_name(Hal::PointerButton button)
-    {
-        switch (button) {
-        case Hal::PointerButton::Left:
-            return "left"sv;
-        case Hal::PointerButton::Right:
-            return "right"sv;
-        case Hal::PointerButton::Middle:
-            return "middle"sv;
-        case Hal::PointerButton::Side:
-            return "side"sv;
-        case Hal::PointerButton::Extra:
-            return "extra"sv;
-        }
-        return "unknown"sv;
-    }
-
     StringView state_name(Hal::KeyState state)
     {
         return state == Hal::KeyState::Pressed ? "pressed"sv : "released"sv;
@@ -95,7 +78,7 @@ void log_input_event(Hal::InputEvent const& event)
         logln("input: pointer relative dx={} dy={}", event.x, event.y);
         return;
     case Hal::InputEventType::Button:
-        logln("input: button {} {}", button_name(event.button), state_name(event.key_state));
+        logln("input: button {} {}", Hal::pointer_button_name(event.button), state_name(event.key_state));
         return;
     case Hal::InputEventType::Wheel:
         logln("input: wheel x={} y={}", event.x, event.y);
